@@ -1,0 +1,27 @@
+//! pyproject-lsp: a language server and checker for `pyproject.toml`.
+//!
+//! How the modules depend on each other (arrows point at what is used):
+//!
+//! ```text
+//! main ─► server ─► convert, state ─► features, rules ─► manifest, spec, diagnostic
+//!   └───► cli ──────────────────────┘        ▲
+//!             server, cli ─► index, python, sources, schema (leaves: network and files)
+//! ```
+//!
+//! `features`, `rules` and `manifest` are pure: no I/O, no await, no panics, no `Err` for bad input.
+//! Slow results (the package index, the project's Python files) are computed by the leaves and
+//! handed to the pure functions as `rules::Facts`.
+
+pub mod cli;
+pub mod config;
+pub mod convert;
+pub mod diagnostic;
+pub mod document;
+pub mod features;
+pub mod files;
+pub mod log;
+pub mod manifest;
+pub mod rules;
+pub mod server;
+pub mod spec;
+pub mod state;
