@@ -1,0 +1,744 @@
+//! The shared client: memory cache over the disk cache, single-flight fetches in owned tasks,
+//! stale-while-revalidate, the parallel-fetch cap, and the offline switch.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use tokio::sync::{Semaphore, watch};
+
+use crate::index::metadata::{self, Metadata};
+use crate::index::names::Names;
+use crate::index::parse::{self, Format};
+use crate::index::sources::{IndexUrl, Sources, fnv1a};
+use crate::index::{Answer, IndexFacts, Options, Outcome, cache, http, normalize};
+
+/// Metadata and when it was fetched; `None` remembers a failed fetch for a while.
+type MetadataEntry = (SystemTime, Option<Arc<Metadata>>);
+
+/// A fetch in progress: waiters watch for `Some`.
+type Flight<T> = watch::Receiver<Option<T>>;
+
+/// The package index client. Cheap to clone; all clones share one cache.
+#[derive(Clone)]
+pub struct Index {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    options: Options,
+    /// `None` when offline or when HTTPS could not be set up (then `setup_error` says why).
+    http: Option<reqwest::Client>,
+    setup_error: Option<String>,
+    /// Where fetch tasks run; `None` outside a Tokio runtime (then nothing is fetched).
+    runtime: Option<tokio::runtime::Handle>,
+    permits: Semaphore,
+    /// Requests sent, for tests and logs.
+    requests: AtomicUsize,
+    projects: Mutex<HashMap<String, Arc<Answer>>>,
+    project_flights: Mutex<HashMap<String, Flight<Arc<Answer>>>>,
+    /// Recent failures per key: served as the answer until `retry_after` passes.
+    failures: Mutex<HashMap<String, (Instant, Arc<Answer>)>>,
+    metadata: Mutex<HashMap<String, MetadataEntry>>,
+    metadata_flights: Mutex<HashMap<String, Flight<Option<Arc<Metadata>>>>>,
+    names: Mutex<HashMap<String, Arc<Names>>>,
+    names_flights: Mutex<HashMap<String, Flight<Result<usize, String>>>>,
+}
+
+/// Locks a mutex even if a panicking thread poisoned it: the maps stay usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn project_key(indexes: &[IndexUrl], name: &str) -> String {
+    format!("{}/{}", Sources::key(indexes), name)
+}
+
+impl Index {
+    /// Creates the client. `env` is read for TLS (`SSL_CERT_FILE`); call it inside a Tokio runtime
+    /// so that fetches can be spawned.
+    pub fn new(options: Options, env: &dyn Fn(&str) -> Option<String>) -> Index {
+        let (http, setup_error) = if options.offline {
+            (None, None)
+        } else {
+            match http::client(options.connect_timeout, options.timeout, env) {
+                Ok(c) => (Some(c), None),
+                Err(e) => (None, Some(e)),
+            }
+        };
+        let permits = Semaphore::new(options.max_parallel.max(1));
+        Index {
+            shared: Arc::new(Shared {
+                options,
+                http,
+                setup_error,
+                runtime: tokio::runtime::Handle::try_current().ok(),
+                permits,
+                requests: AtomicUsize::new(0),
+                projects: Mutex::default(),
+                project_flights: Mutex::default(),
+                failures: Mutex::default(),
+                metadata: Mutex::default(),
+                metadata_flights: Mutex::default(),
+                names: Mutex::default(),
+                names_flights: Mutex::default(),
+            }),
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.shared.options
+    }
+
+    /// How many HTTP requests this client has sent.
+    pub fn requests_sent(&self) -> usize {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// What is known about a project now, without waiting: memory, then the disk record. A
+    /// missing or stale answer starts a shared background fetch; `None` means "not known yet".
+    /// Offline, a missing answer is a `Failed("offline")` answer, so nobody waits.
+    pub fn cached(&self, sources: &Sources, name: &str) -> Option<Arc<Answer>> {
+        let name = normalize(name);
+        let indexes = sources.for_project(&name);
+        let key = project_key(&indexes, &name);
+        let shared = &self.shared;
+        let mut known = lock(&shared.projects).get(&key).cloned();
+        if known.is_none()
+            && let Some(dir) = &shared.options.cache_dir
+            && let Some(answer) =
+                cache::read_answer(&cache::project_path(dir, &Sources::key(&indexes), &name))
+        {
+            let answer = Arc::new(answer);
+            lock(&shared.projects).insert(key.clone(), answer.clone());
+            known = Some(answer);
+        }
+        if let Some(answer) = &known
+            && self.is_fresh(answer)
+        {
+            return known;
+        }
+        if shared.http.is_none() {
+            // Offline (or no TLS): stale data is still the best answer there is.
+            return known.or_else(|| {
+                let why = shared
+                    .setup_error
+                    .clone()
+                    .unwrap_or_else(|| "offline".to_string());
+                Some(Arc::new(Answer::failed(why)))
+            });
+        }
+        if let Some((at, failure)) = lock(&shared.failures).get(&key).cloned()
+            && at.elapsed() < shared.options.retry_after
+        {
+            return known.or(Some(failure));
+        }
+        self.project_flight(indexes, &name, key, known.clone());
+        known
+    }
+
+    /// The answer for a project, waiting at most `wait` for the shared fetch. `None` when the
+    /// index has not answered in time (completion then says `isIncomplete`); the fetch goes on
+    /// and a later call gets its result.
+    pub async fn project(
+        &self,
+        sources: &Sources,
+        name: &str,
+        wait: Duration,
+    ) -> Option<Arc<Answer>> {
+        if let Some(answer) = self.cached(sources, name) {
+            return Some(answer);
+        }
+        let name = normalize(name);
+        let indexes = sources.for_project(&name);
+        let key = project_key(&indexes, &name);
+        let flight = lock(&self.shared.project_flights).get(&key).cloned();
+        let flight = match flight {
+            Some(f) => f,
+            None => return self.cached(sources, &name),
+        };
+        wait_flight(flight, wait)
+            .await
+            .or_else(|| self.cached_quiet(&key))
+    }
+
+    /// Starts fetches for every name (a document was opened) and returns at once.
+    pub fn prefetch<'a>(&self, sources: &Sources, names: impl IntoIterator<Item = &'a str>) {
+        for name in names {
+            let _ = self.cached(sources, name);
+        }
+    }
+
+    /// Waits until every name has an answer or `timeout` passes (for the CLI, which has no
+    /// later request to deliver results to).
+    pub async fn wait_all(&self, sources: &Sources, names: &[String], timeout: Duration) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        for name in names {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let _ = self.project(sources, name, left).await;
+        }
+    }
+
+    /// The answers known now for these names, for rules and features. Adds "did you mean"
+    /// candidates for unknown projects when a names list is loaded (a scan: call it off the
+    /// typing path, e.g. when diagnostics are computed).
+    pub fn facts<'a>(
+        &self,
+        sources: &Sources,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> IndexFacts {
+        let mut facts = IndexFacts {
+            now: Some(SystemTime::now()),
+            names: self.names(sources),
+            ..IndexFacts::default()
+        };
+        for name in names {
+            let name = normalize(name);
+            let Some(answer) = self.cached(sources, &name) else {
+                continue;
+            };
+            if matches!(answer.outcome, Outcome::NotFound) {
+                let mut similar: Vec<String> = Vec::new();
+                for store in &facts.names {
+                    for s in store.similar(&name, 3) {
+                        if !similar.contains(&s) {
+                            similar.push(s);
+                        }
+                    }
+                }
+                similar.truncate(3);
+                facts.suggestions.insert(name.clone(), similar);
+            }
+            if let Some(m) = self.cached_metadata(sources, &name) {
+                facts.metadata.insert(name.clone(), m);
+            }
+            facts.projects.insert(name, answer);
+        }
+        facts
+    }
+
+    fn cached_quiet(&self, key: &str) -> Option<Arc<Answer>> {
+        lock(&self.shared.projects).get(key).cloned()
+    }
+
+    fn is_fresh(&self, answer: &Answer) -> bool {
+        let o = &self.shared.options;
+        let limit = match answer.outcome {
+            Outcome::Found(_) => o.fresh_for,
+            Outcome::NotFound => o.missing_for,
+            Outcome::Failed(_) => Duration::ZERO,
+        };
+        answer.age(SystemTime::now()) < limit
+    }
+
+    /// Joins or starts the one fetch for this key.
+    fn project_flight(
+        &self,
+        indexes: Vec<IndexUrl>,
+        name: &str,
+        key: String,
+        previous: Option<Arc<Answer>>,
+    ) {
+        let this = self.clone();
+        let name = name.to_string();
+        let task_key = key.clone();
+        start_flight(
+            &self.shared,
+            |s| &s.project_flights,
+            key,
+            move || async move {
+                let answer = this
+                    .fetch_project(&indexes, &name, previous.as_deref())
+                    .await;
+                this.settle(&indexes, &name, &task_key, answer, previous)
+            },
+        );
+    }
+
+    /// Records a fetch result and says what waiters get: a definite answer is stored (memory and
+    /// disk); a failure is remembered briefly and stale data, if any, is served instead.
+    fn settle(
+        &self,
+        indexes: &[IndexUrl],
+        name: &str,
+        key: &str,
+        answer: Answer,
+        previous: Option<Arc<Answer>>,
+    ) -> Arc<Answer> {
+        let shared = &self.shared;
+        if !answer.is_definite() {
+            let failure = Arc::new(answer);
+            lock(&shared.failures).insert(key.to_string(), (Instant::now(), failure.clone()));
+            return previous.unwrap_or(failure);
+        }
+        let answer = Arc::new(answer);
+        lock(&shared.failures).remove(key);
+        lock(&shared.projects).insert(key.to_string(), answer.clone());
+        if let Some(dir) = &shared.options.cache_dir {
+            cache::write_answer(
+                &cache::project_path(dir, &Sources::key(indexes), name),
+                &answer,
+            );
+        }
+        answer
+    }
+
+    /// Asks each index in turn; stops at the first that knows the name, and at the first error
+    /// (an index that failed might have known the name, so asking the next one could leak it).
+    async fn fetch_project(
+        &self,
+        indexes: &[IndexUrl],
+        name: &str,
+        previous: Option<&Answer>,
+    ) -> Answer {
+        let shared = &self.shared;
+        let Some(client) = &shared.http else {
+            return Answer::failed("offline");
+        };
+        let Ok(_permit) = shared.permits.acquire().await else {
+            return Answer::failed("shutting down");
+        };
+        for index in indexes {
+            let Some(url) = index.project_url(name) else {
+                continue;
+            };
+            let shown = index.shown();
+            let mut request = client.get(url.clone()).header(ACCEPT, parse::ACCEPT);
+            if let Some(c) = &index.credentials {
+                request = request.basic_auth(&c.username, c.password.as_ref());
+            }
+            let revalidating = previous
+                .filter(|p| p.index.as_deref() == Some(shown.as_str()) && p.project().is_some());
+            if let Some(etag) = revalidating.and_then(|p| p.etag.as_deref()) {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            shared.requests.fetch_add(1, Ordering::Relaxed);
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) => return Answer::failed(format!("{shown}: {}", http::describe(&e))),
+            };
+            let status = response.status();
+            if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
+                continue;
+            }
+            if status == StatusCode::NOT_MODIFIED
+                && let Some(p) = revalidating
+            {
+                return Answer {
+                    fetched: SystemTime::now(),
+                    ..p.clone()
+                };
+            }
+            if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+                let why = if index.credentials.is_some() {
+                    "refused the credentials"
+                } else {
+                    "needs credentials"
+                };
+                return Answer::failed(format!("{shown} {why} (HTTP {})", status.as_u16()));
+            }
+            if !status.is_success() {
+                return Answer::failed(format!("{shown} answered HTTP {}", status.as_u16()));
+            }
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let etag = response
+                .headers()
+                .get(ETAG)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            // Relative file links resolve against the page after redirects.
+            let page = response.url().clone();
+            let Some(format) = parse::format_of(&content_type) else {
+                return Answer::failed(format!(
+                    "{shown} answered with unexpected content type {content_type:?}"
+                ));
+            };
+            let body = match http::body(response, shared.options.max_body).await {
+                Ok(b) => b,
+                Err(e) => return Answer::failed(format!("{shown}: {e}")),
+            };
+            let parsed = match format {
+                Format::Json => parse::json_project(name, &body, &page),
+                Format::Html => parse::html_project(name, &body, &page),
+            };
+            return match parsed {
+                Ok(project) => Answer {
+                    outcome: Outcome::Found(Arc::new(project)),
+                    index: Some(shown),
+                    fetched: SystemTime::now(),
+                    etag,
+                },
+                Err(e) => Answer::failed(format!("{shown}: {e}")),
+            };
+        }
+        Answer {
+            outcome: Outcome::NotFound,
+            index: None,
+            fetched: SystemTime::now(),
+            etag: None,
+        }
+    }
+
+    // ----- metadata (hover, extras, vulnerabilities) -----
+
+    /// Metadata of the latest release known now, without waiting; starts a fetch when the
+    /// project is known and its metadata is not.
+    pub fn cached_metadata(&self, sources: &Sources, name: &str) -> Option<Arc<Metadata>> {
+        let name = normalize(name);
+        let indexes = sources.for_project(&name);
+        let answer = lock(&self.shared.projects)
+            .get(&project_key(&indexes, &name))
+            .cloned()?;
+        let project = answer.project()?;
+        let version = metadata_version(project, &answer, &indexes)?;
+        let key = format!("{}/{}@{}", Sources::key(&indexes), name, version);
+        let shared = &self.shared;
+        let known = lock(&shared.metadata).get(&key).cloned();
+        let known = known.or_else(|| {
+            let dir = shared.options.cache_dir.as_ref()?;
+            let (m, at) = cache::read_metadata(&cache::metadata_path(
+                dir,
+                &Sources::key(&indexes),
+                &name,
+                &version,
+            ))?;
+            let entry = (at, Some(Arc::new(m)));
+            lock(&shared.metadata).insert(key.clone(), entry.clone());
+            Some(entry)
+        });
+        let stale = known.as_ref().is_none_or(|(at, _)| {
+            SystemTime::now().duration_since(*at).unwrap_or_default()
+                >= shared.options.fresh_for * 6
+        });
+        if stale && shared.http.is_some() {
+            let this = self.clone();
+            let answer = answer.clone();
+            let task_key = key.clone();
+            start_flight(
+                shared,
+                |s| &s.metadata_flights,
+                key,
+                move || async move {
+                    let fetched = this.fetch_metadata(&indexes, &answer, &version).await;
+                    let now = SystemTime::now();
+                    if let (Some(m), Some(dir)) = (&fetched, &this.shared.options.cache_dir) {
+                        cache::write_metadata(
+                            &cache::metadata_path(dir, &Sources::key(&indexes), &name, &version),
+                            m,
+                            now,
+                        );
+                    }
+                    let mut map = lock(&this.shared.metadata);
+                    match &fetched {
+                        Some(m) => {
+                            map.insert(task_key, (now, Some(m.clone())));
+                        }
+                        // A failure is remembered as "nothing" only when there was nothing before,
+                        // so that the next lookup after `fresh_for` tries again.
+                        None => {
+                            map.entry(task_key)
+                                .or_insert((now - this.shared.options.fresh_for * 5, None));
+                        }
+                    }
+                    fetched
+                },
+            );
+        }
+        known.and_then(|(_, m)| m)
+    }
+
+    /// Metadata of the latest release, waiting at most `wait` for the project and its metadata.
+    pub async fn metadata(
+        &self,
+        sources: &Sources,
+        name: &str,
+        wait: Duration,
+    ) -> Option<Arc<Metadata>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let answer = self.project(sources, name, wait).await?;
+        answer.project()?;
+        if let Some(m) = self.cached_metadata(sources, name) {
+            return Some(m);
+        }
+        let name = normalize(name);
+        let indexes = sources.for_project(&name);
+        let version = metadata_version(answer.project()?, &answer, &indexes)?;
+        let key = format!("{}/{}@{}", Sources::key(&indexes), name, version);
+        let flight = lock(&self.shared.metadata_flights).get(&key).cloned()?;
+        wait_flight(
+            flight,
+            deadline.saturating_duration_since(tokio::time::Instant::now()),
+        )
+        .await
+        .flatten()
+    }
+
+    /// PyPI-like indexes: the JSON API (it also carries vulnerabilities). Others: the PEP 658
+    /// metadata file when the index offers one. Nothing else is tried: a private index's
+    /// metadata is never asked of another host.
+    async fn fetch_metadata(
+        &self,
+        indexes: &[IndexUrl],
+        answer: &Answer,
+        version: &str,
+    ) -> Option<Arc<Metadata>> {
+        let shared = &self.shared;
+        let client = shared.http.as_ref()?;
+        let project = answer.project()?;
+        let index = indexes.iter().find(|i| Some(i.shown()) == answer.index)?;
+        let _permit = shared.permits.acquire().await.ok()?;
+        let (url, json) = match index.json_api_url(&project.name) {
+            Some(url) => (url, true),
+            None => {
+                let (v, url) = project.metadata.as_ref()?;
+                if v != version {
+                    return None;
+                }
+                (reqwest::Url::parse(url).ok()?, false)
+            }
+        };
+        let mut request = client.get(url.clone());
+        // Credentials go only to the index's own host (files may live on a CDN).
+        if let Some(c) = &index.credentials
+            && url.host_str() == index.url.host_str()
+        {
+            request = request.basic_auth(&c.username, c.password.as_ref());
+        }
+        shared.requests.fetch_add(1, Ordering::Relaxed);
+        let response = request.send().await.ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        let body = http::body(response, shared.options.max_body).await.ok()?;
+        let meta = if json {
+            metadata::parse_json_api(&body).ok()?
+        } else {
+            let m = metadata::parse_core_metadata(&String::from_utf8_lossy(&body));
+            // A metadata file that is not one (an error page served as 200) has no version.
+            if m.version.is_empty() {
+                return None;
+            }
+            m
+        };
+        Some(Arc::new(meta))
+    }
+
+    // ----- project names -----
+
+    /// The names stores loaded now (none until [`Index::update_names`] has run once).
+    pub fn names(&self, sources: &Sources) -> Vec<Arc<Names>> {
+        let map = lock(&self.shared.names);
+        sources
+            .indexes
+            .iter()
+            .filter_map(|i| map.get(i.url.as_str()).cloned())
+            .collect()
+    }
+
+    /// Loads the names lists of the configured indexes from disk, then fetches the ones older
+    /// than a day from the indexes' `/simple/` roots. Meant to run in a background task with
+    /// progress reporting; returns how many names are loaded, or the first error. Shared like
+    /// project fetches: concurrent calls wait for the same work.
+    pub async fn update_names(&self, sources: &Sources) -> Result<usize, String> {
+        let mut total = 0;
+        let mut first_error = None;
+        for index in sources.indexes.clone() {
+            let key = index.url.to_string();
+            let this = self.clone();
+            let task_index = index.clone();
+            start_flight(
+                &self.shared,
+                |s| &s.names_flights,
+                key.clone(),
+                move || async move { this.update_index_names(&task_index).await },
+            );
+            let Some(flight) = lock(&self.shared.names_flights).get(&key).cloned() else {
+                continue;
+            };
+            match wait_flight(
+                flight,
+                self.shared.options.names_timeout + Duration::from_secs(5),
+            )
+            .await
+            {
+                Some(Ok(n)) => total += n,
+                Some(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                None => {
+                    first_error
+                        .get_or_insert_with(|| format!("{}: names list timed out", index.shown()));
+                }
+            }
+        }
+        match first_error {
+            Some(e) if total == 0 => Err(e),
+            _ => Ok(total),
+        }
+    }
+
+    async fn update_index_names(&self, index: &IndexUrl) -> Result<usize, String> {
+        let shared = &self.shared;
+        let key = index.url.to_string();
+        let path = shared
+            .options
+            .cache_dir
+            .as_ref()
+            .map(|d| cache::names_path(d, &format!("{:016x}", fnv1a(key.as_bytes()))));
+        let mut age = None;
+        if let Some(path) = &path {
+            let loaded = lock(&shared.names).get(&key).cloned();
+            if loaded.is_none()
+                && let Ok(bytes) = std::fs::read(path)
+            {
+                match Names::from_bytes(bytes) {
+                    Some(names) => {
+                        lock(&shared.names).insert(key.clone(), Arc::new(names));
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+            }
+            age = std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(|t| SystemTime::now().duration_since(t).unwrap_or_default());
+        }
+        let loaded = lock(&shared.names).get(&key).map(|n| n.len());
+        if let Some(n) = loaded
+            && (age.is_some_and(|a| a < shared.options.names_fresh_for) || shared.http.is_none())
+        {
+            return Ok(n);
+        }
+        let Some(client) = &shared.http else {
+            return Err("offline".into());
+        };
+        let _permit = shared
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| "shutting down".to_string())?;
+        let mut request = client
+            .get(index.url.clone())
+            .header(ACCEPT, parse::ACCEPT)
+            .timeout(shared.options.names_timeout);
+        if let Some(c) = &index.credentials {
+            request = request.basic_auth(&c.username, c.password.as_ref());
+        }
+        shared.requests.fetch_add(1, Ordering::Relaxed);
+        let shown = index.shown();
+        let response = request
+            .send()
+            .await
+            .map_err(|e| format!("{shown}: {}", http::describe(&e)))?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "{shown} answered HTTP {}",
+                response.status().as_u16()
+            ));
+        }
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let format = parse::format_of(&content_type)
+            .ok_or_else(|| format!("{shown}: unexpected content type {content_type:?}"))?;
+        let body = http::body(response, 512 << 20)
+            .await
+            .map_err(|e| format!("{shown}: {e}"))?;
+        // Parsing and building take a moment for 900,000 names: keep them off the async workers.
+        let names =
+            tokio::task::spawn_blocking(move || parse::root_names(format, &body).map(Names::build))
+                .await
+                .map_err(|_| "names list task failed".to_string())?
+                .map_err(|e| format!("{shown}: {e}"))?;
+        let count = names.len();
+        if let Some(path) = &path {
+            cache::write_atomic(path, names.bytes());
+        }
+        lock(&shared.names).insert(key, Arc::new(names));
+        Ok(count)
+    }
+}
+
+/// Which release's metadata hover wants: the JSON API always describes the latest release, the
+/// PEP 658 file the release the project record points to.
+fn metadata_version(
+    project: &crate::index::Project,
+    answer: &Answer,
+    indexes: &[IndexUrl],
+) -> Option<String> {
+    let index = indexes.iter().find(|i| Some(i.shown()) == answer.index)?;
+    if index.json_api_url(&project.name).is_some() {
+        return crate::index::versions::latest(project, None).map(|r| r.version.clone());
+    }
+    project.metadata.as_ref().map(|(v, _)| v.clone())
+}
+
+/// Starts `make()` in a task unless a flight for `key` is already running. The task owns the
+/// work: callers that stop waiting do not cancel it. The entry leaves the map when the task
+/// ends (also if it panics), after its value was sent.
+fn start_flight<T, F, Fut>(shared: &Arc<Shared>, select: Select<T>, key: String, make: F)
+where
+    T: Clone + Send + Sync + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    let Some(runtime) = &shared.runtime else {
+        return;
+    };
+    let (tx, rx) = watch::channel(None);
+    {
+        let mut map = lock(select(shared));
+        if map.contains_key(&key) {
+            return;
+        }
+        map.insert(key.clone(), rx);
+    }
+    let guard = EndFlight {
+        shared: shared.clone(),
+        select,
+        key,
+    };
+    runtime.spawn(async move {
+        let guard = guard;
+        let value = make().await;
+        let _ = tx.send(Some(value));
+        drop(guard);
+    });
+}
+
+type Select<T> = fn(&Shared) -> &Mutex<HashMap<String, Flight<T>>>;
+
+/// Removes a flight's map entry when its task ends, however it ends.
+struct EndFlight<T: 'static> {
+    shared: Arc<Shared>,
+    select: Select<T>,
+    key: String,
+}
+
+impl<T> Drop for EndFlight<T> {
+    fn drop(&mut self) {
+        lock((self.select)(&self.shared)).remove(&self.key);
+    }
+}
+
+/// Waits for a flight's value at most `wait`.
+async fn wait_flight<T: Clone>(mut flight: Flight<T>, wait: Duration) -> Option<T> {
+    match tokio::time::timeout(wait, flight.wait_for(Option::is_some)).await {
+        Ok(Ok(value)) => value.clone(),
+        _ => None,
+    }
+}

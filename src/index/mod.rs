@@ -1,0 +1,214 @@
+//! The package index client: which releases a project has, its metadata, and every project
+//! name, from PyPI or private indexes, cached in memory and on disk. The only module that
+//! touches the network.
+//!
+//! How the rest of the program uses it:
+//! - [`sources::resolve`] once per document: which indexes to ask, with credentials.
+//! - [`Index::cached`] never waits: what is known now, possibly stale (its age is in the
+//!   answer); a missing or stale answer starts one shared background fetch.
+//! - [`Index::project`] waits at most a given time for that shared fetch (completion: 100 ms,
+//!   then `isIncomplete`); [`Index::facts`] hands the answers to the pure rules and features.
+//! - [`Index::metadata`] and [`Index::update_names`] likewise for hover/extras and names.
+//!
+//! Fetches run in tasks owned by this module, one per project at a time, shared by all waiters,
+//! so a cancelled request never wastes or repeats a fetch; a semaphore caps how many run at once.
+
+pub mod auth;
+pub mod cache;
+mod client;
+pub mod http;
+pub mod metadata;
+pub mod names;
+pub mod parse;
+pub mod sources;
+pub mod versions;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+pub use client::Index;
+pub use metadata::{Metadata, Vulnerability};
+pub use names::Names;
+pub use sources::{IndexUrl, Sources};
+
+/// PEP 503 normalization: lower case, runs of `-`, `_`, `.` become one `-`.
+pub fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+            continue;
+        }
+        if sep && !out.is_empty() {
+            out.push('-');
+        }
+        sep = false;
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// What an index says about one project: its releases, oldest first by PEP 440 order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    /// Normalized name.
+    pub name: String,
+    pub releases: Vec<Release>,
+    /// `(version, url)` of the PEP 658 metadata file of the newest installable release that has
+    /// one (finals preferred), when the index offers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<(String, String)>,
+}
+
+/// One release, summarised from its files. Short field names keep the disk record small.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Release {
+    #[serde(rename = "v")]
+    pub version: String,
+    /// Unix seconds of the earliest file upload (JSON pages only).
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    pub uploaded: Option<i64>,
+    /// `Some(reason)` (possibly empty) when every file of the release is yanked.
+    #[serde(rename = "y", default, skip_serializing_if = "Option::is_none")]
+    pub yanked: Option<String>,
+    /// The distinct `requires-python` of its files; empty when some file has none (any Python).
+    #[serde(rename = "p", default, skip_serializing_if = "Vec::is_empty")]
+    pub requires_python: Vec<String>,
+    /// How many files; a release without files cannot be installed.
+    #[serde(rename = "f")]
+    pub files: u32,
+}
+
+/// The result of asking the configured indexes about a project.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Found(Arc<Project>),
+    /// Every index asked answered 404: a definite "no such project".
+    NotFound,
+    /// The network or the index failed; nothing is known. Never a reason for a diagnostic.
+    Failed(String),
+}
+
+/// An answer with its provenance and age.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub outcome: Outcome,
+    /// The index that answered, credentials removed (for hover).
+    pub index: Option<String>,
+    /// When the index answered; stale answers are served with this age.
+    pub fetched: SystemTime,
+    /// The validator for the next conditional request.
+    pub etag: Option<String>,
+}
+
+impl Answer {
+    pub fn failed(message: impl Into<String>) -> Answer {
+        Answer {
+            outcome: Outcome::Failed(message.into()),
+            index: None,
+            fetched: SystemTime::now(),
+            etag: None,
+        }
+    }
+
+    pub fn project(&self) -> Option<&Project> {
+        match &self.outcome {
+            Outcome::Found(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// True for a real answer from an index (found or not found), false for a failure.
+    pub fn is_definite(&self) -> bool {
+        !matches!(self.outcome, Outcome::Failed(_))
+    }
+
+    /// How old the data is.
+    pub fn age(&self, now: SystemTime) -> Duration {
+        now.duration_since(self.fetched).unwrap_or_default()
+    }
+}
+
+/// Index answers handed to the pure rules and features (part of the framework's `Facts`).
+/// Keys are normalized project names. A name with no entry has not been asked or answered yet:
+/// rules say nothing about it.
+#[derive(Clone, Debug, Default)]
+pub struct IndexFacts {
+    pub projects: HashMap<String, Arc<Answer>>,
+    /// Metadata of the latest release, where fetched.
+    pub metadata: HashMap<String, Arc<Metadata>>,
+    /// "Did you mean" candidates for names every index said 404 to.
+    pub suggestions: HashMap<String, Vec<String>>,
+    /// The names stores of the indexes (for name completion), newest first.
+    pub names: Vec<Arc<Names>>,
+    /// When the facts were gathered, for ages ("data 3 h old").
+    pub now: Option<SystemTime>,
+}
+
+impl IndexFacts {
+    pub fn project(&self, name: &str) -> Option<&Arc<Answer>> {
+        self.projects.get(&normalize(name))
+    }
+}
+
+/// How the client behaves. `Options::new` has the defaults the server uses.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// No network at all: only cached data is served (stale or not).
+    pub offline: bool,
+    /// Where records are kept; `None` keeps everything in memory.
+    pub cache_dir: Option<PathBuf>,
+    pub connect_timeout: Duration,
+    /// Total time for one project page or metadata request.
+    pub timeout: Duration,
+    /// Total time for a names list (tens of megabytes from the public index).
+    pub names_timeout: Duration,
+    /// An answer younger than this is served without asking again.
+    pub fresh_for: Duration,
+    /// A 404 is believed this long.
+    pub missing_for: Duration,
+    /// After a failure, wait this long before asking the same index again.
+    pub retry_after: Duration,
+    /// A names list younger than this is not fetched again.
+    pub names_fresh_for: Duration,
+    /// Fetches running at once.
+    pub max_parallel: usize,
+    /// Largest body accepted for a project page or metadata.
+    pub max_body: usize,
+}
+
+impl Options {
+    pub fn new(offline: bool, cache_dir: Option<PathBuf>) -> Options {
+        Options {
+            offline,
+            cache_dir,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+            names_timeout: Duration::from_secs(180),
+            fresh_for: Duration::from_secs(10 * 60),
+            missing_for: Duration::from_secs(5 * 60),
+            retry_after: Duration::from_secs(30),
+            names_fresh_for: Duration::from_secs(24 * 3600),
+            max_parallel: 4,
+            max_body: 64 << 20,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize("Typing_Extensions"), "typing-extensions");
+        assert_eq!(normalize("zope..interface"), "zope-interface");
+        assert_eq!(normalize(" Django "), "django");
+        assert_eq!(normalize("_x_"), "x");
+    }
+}
