@@ -303,6 +303,9 @@ fn json_eq(expected: &Value, v: &Tv<'_>) -> bool {
         (Value::Number(n), Kind::Int(i)) => n.as_f64() == Some(*i as f64),
         (Value::Number(n), Kind::Float(f)) => n.as_f64() == Some(*f),
         (Value::String(_), Kind::Datetime) => true,
+        (Value::String(e), Kind::Str(s)) => e == s,
+        (Value::Bool(e), Kind::Bool(b)) => e == b,
+        (_, Kind::Str(_) | Kind::Bool(_) | Kind::Int(_) | Kind::Float(_)) => false,
         (e, _) => *e == v.to_json(),
     }
 }

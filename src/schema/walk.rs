@@ -179,8 +179,14 @@ pub fn types_of(nodes: &[Node<'_>]) -> Vec<String> {
 /// Values allowed by `enum`/`const` in the expanded nodes, plus `true`/`false` for booleans.
 pub fn allowed_values<'a>(nodes: &[Node<'a>]) -> Vec<(Value, Option<&'a str>)> {
     let mut out: Vec<(Value, Option<&'a str>)> = Vec::new();
-    let push = |v: &Value, doc: Option<&'a str>, out: &mut Vec<(Value, Option<&'a str>)>| {
-        if !v.is_null() && !out.iter().any(|(o, _)| o == v) {
+    // Ruff's rule selectors are an enum of ~2400 strings: de-duplicate by hash, not by scan.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut push = |v: &Value, doc: Option<&'a str>, out: &mut Vec<(Value, Option<&'a str>)>| {
+        let key = match v {
+            Value::String(s) => format!("s{s}"),
+            other => format!("j{other}"),
+        };
+        if !v.is_null() && seen.insert(key) {
             out.push((v.clone(), doc));
         }
     };
