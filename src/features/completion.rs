@@ -25,7 +25,7 @@ impl CompletionContext<'_> {
 
 pub fn completions(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Completions {
     let text = &snapshot.document.text;
-    let offset = offset.min(text.len());
+    let offset = crate::manifest::outline::floor_char_boundary(text, offset);
     let cursor = cursor_at(&snapshot.document.manifest.outline, text, offset);
     let cx = CompletionContext { snapshot, offset, cursor, facts };
     let mut out = Completions::default();

@@ -17,7 +17,7 @@ pub struct HoverContext<'a> {
 
 pub fn hover(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Option<Hover> {
     let text = &snapshot.document.text;
-    let offset = offset.min(text.len());
+    let offset = crate::manifest::outline::floor_char_boundary(text, offset);
     let cursor = cursor_at(&snapshot.document.manifest.outline, text, offset);
     let cx = HoverContext { snapshot, offset, cursor, facts };
     // FAMILY HOVERS: add `if let Some(h) = crate::features::family::hover(&cx) { return Some(h); }` here

@@ -147,7 +147,7 @@ pub enum Cursor {
 
 /// Computes the cursor context at `offset` (a byte offset; clamped to the text).
 pub fn cursor_at(outline: &Outline, text: &str, offset: usize) -> Cursor {
-    let offset = offset.min(text.len());
+    let offset = floor_char_boundary(text, offset);
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
     if in_comment(before) {
@@ -173,6 +173,15 @@ pub fn cursor_at(outline: &Outline, text: &str, offset: usize) -> Cursor {
         }
     }
     key_cursor(table_path, text, offset)
+}
+
+/// The largest char boundary at or before `offset` (clamped to the text).
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn in_comment(before: &str) -> bool {
