@@ -3,8 +3,8 @@
 # environment, and runs it with no Rust toolchain on PATH: what `pip install pyproject-lsp` gives a
 # user on a clean machine.
 #
-# Needs: python3 (3.9+) with venv and pip, the Rust toolchain; maturin is installed into
-# target/wheel/build-venv from the package registry on first use.
+# Needs: python3 (3.9+) with venv and pip, the Rust toolchain; maturin and pre-commit (to validate
+# .pre-commit-hooks.yaml) are installed into target/wheel/build-venv from the package registry.
 # Env:   WHEEL_PROFILE=release (default) | debug   (debug reuses `cargo build`'s target/debug)
 set -euo pipefail
 
@@ -27,11 +27,14 @@ py_version=$(sed -n '/^\[project\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' "$RO
   fail "version mismatch: Cargo.toml '$cargo_version', pyproject.toml '$py_version'"
 
 mkdir -p "$WORK"
-if [ ! -x "$BUILD_VENV/bin/maturin" ]; then
+if [ ! -x "$BUILD_VENV/bin/maturin" ] || [ ! -x "$BUILD_VENV/bin/pre-commit" ]; then
   log "installing maturin into $BUILD_VENV"
   "$PYTHON" -m venv "$BUILD_VENV"
-  "$BUILD_VENV/bin/pip" install -q --disable-pip-version-check 'maturin>=1.7,<2'
+  "$BUILD_VENV/bin/pip" install -q --disable-pip-version-check 'maturin>=1.7,<2' 'pre-commit>=3'
 fi
+
+# The pre-commit hook definition must be valid for pre-commit itself.
+"$BUILD_VENV/bin/pre-commit" validate-manifest "$ROOT/.pre-commit-hooks.yaml" || fail ".pre-commit-hooks.yaml is invalid"
 
 log "maturin build ($PROFILE)"
 rm -rf "$DIST"
