@@ -32,6 +32,10 @@ pub static FILES: &[(&str, &str, &str)] = &[
     ("tox.json", "https://json.schemastore.org/tox.json", include_str!("../../data/schemas/tox.json")),
     ("ty.json", "https://json.schemastore.org/ty.json", include_str!("../../data/schemas/ty.json")),
     ("uv.json", "https://json.schemastore.org/uv.json", include_str!("../../data/schemas/uv.json")),
+    ("local/codespell.json", "pyproject-lsp:local/codespell.json", include_str!("../../data/schemas/local/codespell.json")),
+    ("local/coverage.json", "pyproject-lsp:local/coverage.json", include_str!("../../data/schemas/local/coverage.json")),
+    ("local/isort.json", "pyproject-lsp:local/isort.json", include_str!("../../data/schemas/local/isort.json")),
+    ("local/towncrier.json", "pyproject-lsp:local/towncrier.json", include_str!("../../data/schemas/local/towncrier.json")),
 ];
 
 /// `[tool.X]` table name -> (file name, JSON pointer inside it).
@@ -63,4 +67,8 @@ pub static TOOLS: &[(&str, &str, &str)] = &[
     ("tox", "tox.json", ""),
     ("ty", "ty.json", ""),
     ("uv", "uv.json", ""),
+    ("codespell", "local/codespell.json", ""),
+    ("coverage", "local/coverage.json", ""),
+    ("isort", "local/isort.json", ""),
+    ("towncrier", "local/towncrier.json", ""),
 ];
