@@ -10,9 +10,31 @@ use std::path::{Path, PathBuf};
 /// Directories never scanned by default: tests, docs, examples, build output, environments,
 /// and vendored copies of other projects (whose imports are not ours to declare).
 const SKIPPED_DIRS: &[&str] = &[
-    "tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks", "benchmark",
-    "bench", "scripts", "tools", "build", "dist", "venv", "env", "node_modules", "__pycache__",
-    "_vendor", "vendor", "vendored", "_vendored", "third_party", "site-packages", "target",
+    "tests",
+    "test",
+    "testing",
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "benchmarks",
+    "benchmark",
+    "bench",
+    "scripts",
+    "tools",
+    "build",
+    "dist",
+    "venv",
+    "env",
+    "node_modules",
+    "__pycache__",
+    "_vendor",
+    "vendor",
+    "vendored",
+    "_vendored",
+    "third_party",
+    "site-packages",
+    "target",
 ];
 
 /// Files never scanned by default: test modules and project tooling at the top level.
@@ -21,7 +43,10 @@ fn skipped_file(name: &str, top_level: bool) -> bool {
         || name.ends_with("_test.py")
         || name == "conftest.py"
         || (top_level
-            && matches!(name, "setup.py" | "noxfile.py" | "tasks.py" | "fabfile.py" | "manage.py"))
+            && matches!(
+                name,
+                "setup.py" | "noxfile.py" | "tasks.py" | "fabfile.py" | "manage.py"
+            ))
 }
 
 fn skipped_dir(name: &str) -> bool {
@@ -39,14 +64,22 @@ pub struct Selection {
 /// The import roots: `src/` when it holds Python code, else the project directory.
 pub fn import_roots(project: &Path) -> Vec<PathBuf> {
     let src = project.join("src");
-    if src.is_dir() && has_python(&src) { vec![src, project.to_path_buf()] } else { vec![project.to_path_buf()] }
+    if src.is_dir() && has_python(&src) {
+        vec![src, project.to_path_buf()]
+    } else {
+        vec![project.to_path_buf()]
+    }
 }
 
 fn has_python(dir: &Path) -> bool {
-    let Ok(entries) = fs::read_dir(dir) else { return false };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
     entries.filter_map(Result::ok).any(|e| {
         let path = e.path();
-        path.extension().is_some_and(|x| x == "py") || path.join("__init__.py").is_file() || path.is_dir()
+        path.extension().is_some_and(|x| x == "py")
+            || path.join("__init__.py").is_file()
+            || path.is_dir()
     })
 }
 
@@ -55,15 +88,22 @@ fn has_python(dir: &Path) -> bool {
 pub fn own_modules(project: &Path) -> Vec<String> {
     let mut names = Vec::new();
     for root in import_roots(project) {
-        let Ok(entries) = fs::read_dir(&root) else { continue };
+        let Ok(entries) = fs::read_dir(&root) else {
+            continue;
+        };
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
             if let Some(stem) = name.strip_suffix(".py") {
                 names.push(stem.to_string());
             } else if path.is_dir()
                 && !name.starts_with('.')
-                && !matches!(name, "venv" | "env" | "node_modules" | "build" | "dist" | "target")
+                && !matches!(
+                    name,
+                    "venv" | "env" | "node_modules" | "build" | "dist" | "target"
+                )
                 && contains_python(&path, 3)
             {
                 names.push(name.to_string());
@@ -77,7 +117,9 @@ pub fn own_modules(project: &Path) -> Vec<String> {
 
 /// Whether a directory holds a `.py` file within `depth` levels (a package or namespace package).
 fn contains_python(dir: &Path, depth: usize) -> bool {
-    let Ok(entries) = fs::read_dir(dir) else { return false };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
     entries.filter_map(Result::ok).any(|e| {
         let path = e.path();
         if path.is_dir() {
@@ -93,11 +135,17 @@ pub fn package_files(project: &Path, selection: &Selection) -> Vec<PathBuf> {
     let mut files = Vec::new();
     if selection.include.is_empty() {
         let roots = import_roots(project);
-        let Some(root) = roots.first() else { return files };
-        let Ok(entries) = fs::read_dir(root) else { return files };
+        let Some(root) = roots.first() else {
+            return files;
+        };
+        let Ok(entries) = fs::read_dir(root) else {
+            return files;
+        };
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
             if path.is_dir() {
                 if !skipped_dir(name) && (root != project || contains_python(&path, 3)) {
                     walk(&path, &mut files, true);
@@ -110,25 +158,40 @@ pub fn package_files(project: &Path, selection: &Selection) -> Vec<PathBuf> {
         walk(project, &mut files, false);
         files.retain(|file| {
             let relative = relative(project, file);
-            selection.include.iter().any(|glob| glob_match(glob, &relative))
+            selection
+                .include
+                .iter()
+                .any(|glob| glob_match(glob, &relative))
         });
     }
     files.retain(|file| {
         let relative = relative(project, file);
-        !selection.exclude.iter().any(|glob| glob_match(glob, &relative))
+        !selection
+            .exclude
+            .iter()
+            .any(|glob| glob_match(glob, &relative))
     });
     files.sort();
     files
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, default_skips: bool) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-        let Ok(kind) = entry.file_type() else { continue };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
-            if name.starts_with('.') || name == "__pycache__" || (default_skips && skipped_dir(name)) {
+            if name.starts_with('.')
+                || name == "__pycache__"
+                || (default_skips && skipped_dir(name))
+            {
                 continue;
             }
             walk(&path, files, default_skips);
@@ -141,7 +204,11 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, default_skips: bool) {
 /// `/proj/src/a/b.py` relative to `/proj` with forward slashes: `src/a/b.py`.
 pub fn relative(project: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(project).unwrap_or(file);
-    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Glob matching on `/`-separated paths: `*` and `?` within a segment, `**` across segments.
@@ -151,7 +218,9 @@ pub fn glob_match(pattern: &str, path: &str) -> bool {
     let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
     let parts: Vec<&str> = path.split('/').collect();
     if !pattern.contains('/') {
-        return parts.iter().any(|part| segment_match(pattern.as_bytes(), part.as_bytes()));
+        return parts
+            .iter()
+            .any(|part| segment_match(pattern.as_bytes(), part.as_bytes()));
     }
     let pattern: Vec<&str> = pattern.split('/').collect();
     // A pattern naming a directory also matches everything below it.
@@ -175,7 +244,8 @@ fn segment_match(pattern: &[u8], text: &[u8]) -> bool {
     match (pattern.first(), text.first()) {
         (None, None) => true,
         (Some(b'*'), _) => {
-            segment_match(&pattern[1..], text) || (!text.is_empty() && segment_match(pattern, &text[1..]))
+            segment_match(&pattern[1..], text)
+                || (!text.is_empty() && segment_match(pattern, &text[1..]))
         }
         (Some(b'?'), Some(_)) => segment_match(&pattern[1..], &text[1..]),
         (Some(p), Some(t)) if p == t => segment_match(&pattern[1..], &text[1..]),

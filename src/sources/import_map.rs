@@ -17,7 +17,9 @@ fn table() -> &'static HashMap<&'static str, Vec<&'static str>> {
     TABLE.get_or_init(|| {
         let mut table: HashMap<&str, Vec<&str>> = HashMap::new();
         for line in MAPPING.lines().filter(|line| !line.starts_with('#')) {
-            let Some((import, dist)) = line.split_once(':') else { continue };
+            let Some((import, dist)) = line.split_once(':') else {
+                continue;
+            };
             let dists = table.entry(import.trim()).or_default();
             if !dists.contains(&dist.trim()) {
                 dists.push(dist.trim());
@@ -68,8 +70,22 @@ impl Candidates {
 
 /// Top-level names that are namespace packages shared by many distributions.
 const NAMESPACE_ROOTS: &[&str] = &[
-    "google", "azure", "zope", "backports", "jaraco", "sphinxcontrib", "ruamel", "plone",
-    "opentelemetry", "oslo", "flufl", "zc", "z3c", "collective", "mypy_boto3", "types",
+    "google",
+    "azure",
+    "zope",
+    "backports",
+    "jaraco",
+    "sphinxcontrib",
+    "ruamel",
+    "plone",
+    "opentelemetry",
+    "oslo",
+    "flufl",
+    "zc",
+    "z3c",
+    "collective",
+    "mypy_boto3",
+    "types",
 ];
 
 /// The dotted prefixes of `a.b.c`, longest first: `a.b.c`, `a.b`, `a`.
@@ -106,7 +122,10 @@ pub fn candidates(
         && let Some(found) = prefixes(module).find_map(|p| env.provides.get(p))
     {
         for dist in found {
-            let name = env.dists.get(dist).map_or(dist.as_str(), |d| d.name.as_str());
+            let name = env
+                .dists
+                .get(dist)
+                .map_or(dist.as_str(), |d| d.name.as_str());
             add(name, &mut dists);
         }
         certainty = Certainty::Certain;
@@ -164,12 +183,23 @@ pub fn provided(
 /// better is known: `pyserial`/`serial`, `python-dateutil`/`dateutil`, `foo-py`/`foo`.
 pub fn loosely_matches(dist: &str, module: &str) -> bool {
     let dist = normalize(dist).replace('-', "");
-    let top = module.split('.').next().unwrap_or(module).to_ascii_lowercase().replace('_', "");
+    let top = module
+        .split('.')
+        .next()
+        .unwrap_or(module)
+        .to_ascii_lowercase()
+        .replace('_', "");
     if dist == top {
         return true;
     }
-    let stripped = ["python", "py"].iter().find_map(|p| dist.strip_prefix(p)).unwrap_or(&dist);
-    let stripped = ["python", "py"].iter().find_map(|s| stripped.strip_suffix(s)).unwrap_or(stripped);
+    let stripped = ["python", "py"]
+        .iter()
+        .find_map(|p| dist.strip_prefix(p))
+        .unwrap_or(&dist);
+    let stripped = ["python", "py"]
+        .iter()
+        .find_map(|s| stripped.strip_suffix(s))
+        .unwrap_or(stripped);
     !stripped.is_empty() && stripped == top
 }
 

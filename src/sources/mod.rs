@@ -79,7 +79,9 @@ impl SourcesFacts {
 
     /// Every import with its file.
     pub fn imports(&self) -> impl Iterator<Item = (&FileScan, &Import)> {
-        self.files.iter().flat_map(|file| file.scanned.imports.iter().map(move |i| (&**file, i)))
+        self.files
+            .iter()
+            .flat_map(|file| file.scanned.imports.iter().map(move |i| (&**file, i)))
     }
 
     /// The distributions that may provide `module`.
@@ -138,7 +140,9 @@ pub fn scan_project(project: &Path, settings: &Settings, cache: &mut Cache) -> S
         done[index] = Some(scan);
     }
     // Forget files that are gone so the cache does not grow without bound.
-    cache.files.retain(|path, _| paths.binary_search(path).is_ok());
+    cache
+        .files
+        .retain(|path, _| paths.binary_search(path).is_ok());
     SourcesFacts {
         project: project.to_path_buf(),
         files: done.into_iter().flatten().collect(),
@@ -150,7 +154,12 @@ pub fn scan_project(project: &Path, settings: &Settings, cache: &mut Cache) -> S
 
 /// Re-scans one changed, created or deleted file and returns the facts with it replaced.
 /// A file outside the package's selection is ignored (the facts come back unchanged).
-pub fn rescan_file(facts: &SourcesFacts, path: &Path, settings: &Settings, cache: &mut Cache) -> SourcesFacts {
+pub fn rescan_file(
+    facts: &SourcesFacts,
+    path: &Path,
+    settings: &Settings,
+    cache: &mut Cache,
+) -> SourcesFacts {
     let mut out = facts.clone();
     let position = out.files.iter().position(|f| f.path == path);
     if !path.is_file() {
@@ -162,7 +171,9 @@ pub fn rescan_file(facts: &SourcesFacts, path: &Path, settings: &Settings, cache
     }
     let relative = files::relative(&facts.project, path);
     let selected = position.is_some()
-        || files::package_files(&facts.project, &settings.selection).iter().any(|p| p == path);
+        || files::package_files(&facts.project, &settings.selection)
+            .iter()
+            .any(|p| p == path);
     if !selected {
         return out;
     }
@@ -170,8 +181,17 @@ pub fn rescan_file(facts: &SourcesFacts, path: &Path, settings: &Settings, cache
         Ok(scan) => scan,
         Err((modified, bytes)) => {
             let text = String::from_utf8_lossy(&bytes);
-            let scan = Arc::new(FileScan { path: path.to_path_buf(), relative, scanned: scan_guarded(&text) });
-            let entry = CacheEntry { modified, len: bytes.len() as u64, hash: content_hash(&bytes), scan: scan.clone() };
+            let scan = Arc::new(FileScan {
+                path: path.to_path_buf(),
+                relative,
+                scanned: scan_guarded(&text),
+            });
+            let entry = CacheEntry {
+                modified,
+                len: bytes.len() as u64,
+                hash: content_hash(&bytes),
+                scan: scan.clone(),
+            };
             cache.files.insert(path.to_path_buf(), entry);
             scan
         }
@@ -210,7 +230,10 @@ fn cached(cache: &mut Cache, path: &Path) -> Result<Arc<FileScan>, (Option<Syste
     Err((modified, bytes))
 }
 
-fn parse_all(project: &Path, todo: &[(usize, PathBuf, Option<SystemTime>, Vec<u8>)]) -> Vec<Arc<FileScan>> {
+fn parse_all(
+    project: &Path,
+    todo: &[(usize, PathBuf, Option<SystemTime>, Vec<u8>)],
+) -> Vec<Arc<FileScan>> {
     let parse = |(_, path, _, bytes): &(usize, PathBuf, Option<SystemTime>, Vec<u8>)| {
         let text = String::from_utf8_lossy(bytes);
         Arc::new(FileScan {
@@ -219,14 +242,18 @@ fn parse_all(project: &Path, todo: &[(usize, PathBuf, Option<SystemTime>, Vec<u8
             scanned: scan_guarded(&text),
         })
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     if threads < 2 || todo.len() < 16 {
         return todo.iter().map(parse).collect();
     }
     let chunk = todo.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            todo.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(parse).collect::<Vec<_>>())).collect();
+        let handles: Vec<_> = todo
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(parse).collect::<Vec<_>>()))
+            .collect();
         handles
             .into_iter()
             .zip(todo.chunks(chunk))

@@ -63,11 +63,15 @@ pub struct Scanned {
 pub fn scan(text: &str) -> Scanned {
     // Parsing for the oldest target makes the parser report every newer construct once; the
     // rules compare each construct's version with `requires-python`.
-    let options = ParseOptions::from(ast::PySourceType::Python)
-        .with_target_version(ast::PythonVersion::PY37);
+    let options =
+        ParseOptions::from(ast::PySourceType::Python).with_target_version(ast::PythonVersion::PY37);
     let parsed = ruff_python_parser::parse_unchecked(text, options);
     let lines = LineIndex::new(text);
-    let mut walker = Walker { lines: &lines, imports: Vec::new(), version_names: Vec::new() };
+    let mut walker = Walker {
+        lines: &lines,
+        imports: Vec::new(),
+        version_names: Vec::new(),
+    };
     let syntax = parsed
         .unsupported_syntax_errors()
         .iter()
@@ -78,14 +82,23 @@ pub fn scan(text: &str) -> Scanned {
             // "Cannot use `match` statement on Python 3.7 (syntax was added in Python 3.10)"
             let what = what.split(" on Python ").next().unwrap_or(&what);
             let what = what.strip_prefix("Cannot use ").unwrap_or(what).to_string();
-            Some(SyntaxUse { what, min_minor, line: lines.line(range.start), range })
+            Some(SyntaxUse {
+                what,
+                min_minor,
+                line: lines.line(range.start),
+                range,
+            })
         })
         .collect();
     let parse_errors = parsed.errors().len();
     if let Some(module) = parsed.syntax().as_module() {
         walker.suite(&module.body, &Guard::default());
     }
-    Scanned { imports: walker.imports, syntax, parse_errors }
+    Scanned {
+        imports: walker.imports,
+        syntax,
+        parse_errors,
+    }
 }
 
 /// The Python 3 minor version a construct appeared in, mirroring the parser's private
@@ -119,12 +132,20 @@ struct LineIndex {
 impl LineIndex {
     fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
     fn line(&self, offset: usize) -> u32 {
-        let line = self.starts.partition_point(|start| *start <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|start| *start <= offset)
+            .saturating_sub(1);
         u32::try_from(line).unwrap_or(u32::MAX)
     }
 }
@@ -153,7 +174,13 @@ impl Walker<'_> {
     fn push(&mut self, module: String, names: Vec<String>, range: TextRange, guard: &Guard) {
         let range = byte_range(range);
         let line = self.lines.line(range.start);
-        self.imports.push(Import { module, names, range, line, guard: guard.clone() });
+        self.imports.push(Import {
+            module,
+            names,
+            range,
+            line,
+            guard: guard.clone(),
+        });
     }
 
     fn stmt(&mut self, stmt: &Stmt, guard: &Guard) {
@@ -197,8 +224,10 @@ impl Walker<'_> {
                 body_guard.optional |= handles_import_error;
                 let first = self.imports.len();
                 self.suite(&stmt_try.body, &body_guard);
-                let tried: Vec<String> =
-                    self.imports[first..].iter().map(|i| i.module.clone()).collect();
+                let tried: Vec<String> = self.imports[first..]
+                    .iter()
+                    .map(|i| i.module.clone())
+                    .collect();
                 for handler in &stmt_try.handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
                     let mut handler_guard = guard.clone();
@@ -212,7 +241,9 @@ impl Walker<'_> {
             }
             Stmt::With(with) => {
                 let suppresses = with.items.iter().any(|item| {
-                    let Expr::Call(call) = &item.context_expr else { return false };
+                    let Expr::Call(call) = &item.context_expr else {
+                        return false;
+                    };
                     last_name(&call.func) == Some("suppress")
                         && call.arguments.args.iter().any(catches_import_error)
                 });
@@ -270,8 +301,11 @@ impl Walker<'_> {
                 let name = last_name(test).unwrap_or_default();
                 if name == "TYPE_CHECKING" {
                     condition.body.type_checking = true;
-                } else if let Some((_, known)) =
-                    self.version_names.iter().rev().find(|(known, _)| known == name)
+                } else if let Some((_, known)) = self
+                    .version_names
+                    .iter()
+                    .rev()
+                    .find(|(known, _)| known == name)
                 {
                     condition = known.clone();
                 } else if let Some(minor) = version_flag(name) {
@@ -349,12 +383,17 @@ fn calls_find_spec(expr: &Expr) -> bool {
 fn version_flag(name: &str) -> Option<u8> {
     let upper = name.trim_start_matches('_').to_ascii_uppercase();
     let upper = upper.strip_prefix("IS_").unwrap_or(&upper);
-    let rest = upper.strip_prefix("PYTHON").or_else(|| upper.strip_prefix("PY"))?;
+    let rest = upper
+        .strip_prefix("PYTHON")
+        .or_else(|| upper.strip_prefix("PY"))?;
     let rest = rest.trim_start_matches('_').strip_prefix('3')?;
     let rest = rest.trim_start_matches('_');
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let tail = &rest[digits.len()..];
-    if !matches!(tail, "" | "_PLUS" | "PLUS" | "_OR_LATER" | "_OR_NEWER" | "_OR_GREATER") {
+    if !matches!(
+        tail,
+        "" | "_PLUS" | "PLUS" | "_OR_LATER" | "_OR_NEWER" | "_OR_GREATER"
+    ) {
         return None;
     }
     let minor: u8 = digits.parse().ok()?;
@@ -365,7 +404,9 @@ fn version_flag(name: &str) -> Option<u8> {
 /// returns (N, true) when the comparison is true exactly on 3.N and newer, (N, false) when it
 /// is true exactly below 3.N.
 fn version_compare(compare: &ast::ExprCompare) -> Option<(u8, bool)> {
-    let ([op], [right]) = (&*compare.ops, &*compare.comparators) else { return None };
+    let ([op], [right]) = (&*compare.ops, &*compare.comparators) else {
+        return None;
+    };
     let (subject, bound, op) = if is_version_info(&compare.left) {
         (&*compare.left, right, *op)
     } else if is_version_info(right) {
@@ -374,7 +415,11 @@ fn version_compare(compare: &ast::ExprCompare) -> Option<(u8, bool)> {
         return None;
     };
     let minor_only = matches!(subject, Expr::Attribute(a) if a.attr.id.as_str() == "minor");
-    let minor = if minor_only { int(bound)? } else { tuple_minor(bound)? };
+    let minor = if minor_only {
+        int(bound)?
+    } else {
+        tuple_minor(bound)?
+    };
     // For tuples `(3, N)`: `>` behaves as `>=` and `<=` as `<` since (3, N, 0, ...) > (3, N).
     // For `.minor`: `> N` means `>= N+1` and `<= N` means `< N+1`.
     match (op, minor_only) {
@@ -414,15 +459,23 @@ fn is_version_info(expr: &Expr) -> bool {
 }
 
 fn tuple_minor(expr: &Expr) -> Option<u8> {
-    let Expr::Tuple(tuple) = expr else { return None };
-    let [major, minor, ..] = tuple.elts.as_slice() else { return None };
+    let Expr::Tuple(tuple) = expr else {
+        return None;
+    };
+    let [major, minor, ..] = tuple.elts.as_slice() else {
+        return None;
+    };
     (int(major)? == 3).then_some(())?;
     int(minor)
 }
 
 fn int(expr: &Expr) -> Option<u8> {
-    let Expr::NumberLiteral(number) = expr else { return None };
-    let ast::Number::Int(int) = &number.value else { return None };
+    let Expr::NumberLiteral(number) = expr else {
+        return None;
+    };
+    let ast::Number::Int(int) = &number.value else {
+        return None;
+    };
     int.as_u8()
 }
 
@@ -431,7 +484,11 @@ mod tests {
     use super::*;
 
     fn imports(text: &str) -> Vec<(String, Guard)> {
-        scan(text).imports.into_iter().map(|i| (i.module, i.guard)).collect()
+        scan(text)
+            .imports
+            .into_iter()
+            .map(|i| (i.module, i.guard))
+            .collect()
     }
 
     #[test]
@@ -462,7 +519,8 @@ mod tests {
 
     #[test]
     fn syntax_versions() {
-        let scanned = scan("match x:\n    case 1:\n        pass\nif (y := 2):\n    pass\ntype T = int\n");
+        let scanned =
+            scan("match x:\n    case 1:\n        pass\nif (y := 2):\n    pass\ntype T = int\n");
         let mins: Vec<u8> = scanned.syntax.iter().map(|s| s.min_minor).collect();
         assert_eq!(mins, [10, 8, 12]);
         assert_eq!(scanned.syntax[0].line, 0);

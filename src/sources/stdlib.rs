@@ -38,7 +38,11 @@ fn parse_line(line: &'static str) -> Option<(&'static str, Lifetime)> {
     let (name, range) = line.split_once(':')?;
     let (from, to) = range.trim().split_once('-')?;
     let added = parse_minor(from)?;
-    let last = if to.trim().is_empty() { None } else { Some(parse_minor(to)?) };
+    let last = if to.trim().is_empty() {
+        None
+    } else {
+        Some(parse_minor(to)?)
+    };
     Some((name.trim(), Lifetime { added, last }))
 }
 
@@ -82,16 +86,46 @@ mod tests {
 
     #[test]
     fn known_lifetimes() {
-        assert_eq!(lifetime("tomllib"), Some(Lifetime { added: 11, last: None }));
-        assert_eq!(lifetime("distutils.core"), Some(Lifetime { added: 0, last: Some(11) }));
+        assert_eq!(
+            lifetime("tomllib"),
+            Some(Lifetime {
+                added: 11,
+                last: None
+            })
+        );
+        assert_eq!(
+            lifetime("distutils.core"),
+            Some(Lifetime {
+                added: 0,
+                last: Some(11)
+            })
+        );
         assert_eq!(lifetime("asyncio.taskgroups").map(|l| l.added), Some(11));
         assert_eq!(lifetime("asyncio.whatever").map(|l| l.added), Some(4));
         assert!(lifetime("_typeshed").is_none());
         assert!(lifetime("typing_extensions").is_none());
         assert!(lifetime("yaml").is_none());
         assert!(is_stdlib("idlelib.pyshell"));
-        assert!(!Lifetime { added: 11, last: None }.exists_in(10));
-        assert!(Lifetime { added: 0, last: Some(12) }.exists_in(12));
-        assert!(!Lifetime { added: 0, last: Some(12) }.exists_in(13));
+        assert!(
+            !Lifetime {
+                added: 11,
+                last: None
+            }
+            .exists_in(10)
+        );
+        assert!(
+            Lifetime {
+                added: 0,
+                last: Some(12)
+            }
+            .exists_in(12)
+        );
+        assert!(
+            !Lifetime {
+                added: 0,
+                last: Some(12)
+            }
+            .exists_in(13)
+        );
     }
 }

@@ -29,8 +29,11 @@ pub struct InstalledDist {
 pub fn find_site_packages(project: &Path, interpreter: Option<&Path>) -> Option<PathBuf> {
     let mut candidates = Vec::new();
     if let Some(interpreter) = interpreter {
-        let interpreter =
-            if interpreter.is_absolute() { interpreter.to_path_buf() } else { project.join(interpreter) };
+        let interpreter = if interpreter.is_absolute() {
+            interpreter.to_path_buf()
+        } else {
+            project.join(interpreter)
+        };
         // `<env>/bin/python` or `<env>\Scripts\python.exe`; also accept the env directory itself.
         if interpreter.is_dir() {
             candidates.push(interpreter.clone());
@@ -63,12 +66,21 @@ fn site_packages_in(env: &Path) -> Option<PathBuf> {
 
 /// Reads every `*.dist-info` in `site_packages`. Unreadable parts are skipped, never fatal.
 pub fn read(site_packages: &Path) -> Environment {
-    let mut env = Environment { site_packages: site_packages.to_path_buf(), ..Environment::default() };
-    let Ok(entries) = fs::read_dir(site_packages) else { return env };
+    let mut env = Environment {
+        site_packages: site_packages.to_path_buf(),
+        ..Environment::default()
+    };
+    let Ok(entries) = fs::read_dir(site_packages) else {
+        return env;
+    };
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
-        let Some(dir_name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-        let Some(stem) = dir_name.strip_suffix(".dist-info") else { continue };
+        let Some(dir_name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(stem) = dir_name.strip_suffix(".dist-info") else {
+            continue;
+        };
         let (name, version) = name_and_version(&path, stem);
         let mut imports = imports_from_record(&path);
         if imports.is_empty() {
@@ -76,9 +88,19 @@ pub fn read(site_packages: &Path) -> Environment {
         }
         let key = normalize(&name);
         for import in &imports {
-            env.provides.entry(import.clone()).or_default().insert(key.clone());
+            env.provides
+                .entry(import.clone())
+                .or_default()
+                .insert(key.clone());
         }
-        env.dists.insert(key, InstalledDist { name, version, imports });
+        env.dists.insert(
+            key,
+            InstalledDist {
+                name,
+                version,
+                imports,
+            },
+        );
     }
     env
 }
@@ -101,15 +123,23 @@ fn name_and_version(dist_info: &Path, stem: &str) -> (String, String) {
 }
 
 fn top_level(dist_info: &Path) -> BTreeSet<String> {
-    let Ok(text) = fs::read_to_string(dist_info.join("top_level.txt")) else { return BTreeSet::new() };
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| l.replace('/', ".")).collect()
+    let Ok(text) = fs::read_to_string(dist_info.join("top_level.txt")) else {
+        return BTreeSet::new();
+    };
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.replace('/', "."))
+        .collect()
 }
 
 /// The import names in a RECORD: for each installed `.py`/extension file, the shortest dotted
 /// prefix that is a regular package (has `__init__.py`), so that namespace packages such as
 /// `google/protobuf/` give `google.protobuf` rather than `google`.
 fn imports_from_record(dist_info: &Path) -> BTreeSet<String> {
-    let Ok(record) = fs::read_to_string(dist_info.join("RECORD")) else { return BTreeSet::new() };
+    let Ok(record) = fs::read_to_string(dist_info.join("RECORD")) else {
+        return BTreeSet::new();
+    };
     let files: Vec<&str> = record
         .lines()
         .filter_map(|line| line.split(',').next())
@@ -119,11 +149,15 @@ fn imports_from_record(dist_info: &Path) -> BTreeSet<String> {
             !(top.ends_with(".dist-info") || top.ends_with(".data") || top == "__pycache__")
         })
         .collect();
-    let packages: BTreeSet<&str> =
-        files.iter().filter_map(|path| path.strip_suffix("/__init__.py")).collect();
+    let packages: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|path| path.strip_suffix("/__init__.py"))
+        .collect();
     let mut imports = BTreeSet::new();
     for path in &files {
-        let Some(module) = module_path(path) else { continue };
+        let Some(module) = module_path(path) else {
+            continue;
+        };
         let parts: Vec<&str> = module.split('/').collect();
         // The shortest prefix that is a package; a top-level module file is itself.
         let mut chosen = None;
@@ -136,7 +170,11 @@ fn imports_from_record(dist_info: &Path) -> BTreeSet<String> {
         }
         let chosen = chosen.unwrap_or_else(|| {
             // A namespace package with no `__init__.py` anywhere: its directory path names it.
-            if parts.len() > 1 { parts[..parts.len() - 1].join("/") } else { module.clone() }
+            if parts.len() > 1 {
+                parts[..parts.len() - 1].join("/")
+            } else {
+                module.clone()
+            }
         });
         if chosen.split('/').all(is_identifier) {
             imports.insert(chosen.replace('/', "."));
@@ -155,7 +193,11 @@ fn module_path(path: &str) -> Option<String> {
     } else {
         return None;
     };
-    Some(if dir.is_empty() { stem.to_string() } else { format!("{dir}/{stem}") })
+    Some(if dir.is_empty() {
+        stem.to_string()
+    } else {
+        format!("{dir}/{stem}")
+    })
 }
 
 fn is_identifier(part: &str) -> bool {
