@@ -54,8 +54,20 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The in-memory key of a project: the indexes asked, a fingerprint of their credentials (so
+/// that fixing a password is not answered from a remembered 401; never written anywhere), and
+/// the normalized name. Disk records are keyed by the indexes alone.
 fn project_key(indexes: &[IndexUrl], name: &str) -> String {
-    format!("{}/{}", Sources::key(indexes), name)
+    let mut creds = Vec::new();
+    for i in indexes {
+        if let Some(c) = &i.credentials {
+            creds.extend_from_slice(c.username.as_bytes());
+            creds.push(0);
+            creds.extend_from_slice(c.password.as_deref().unwrap_or("").as_bytes());
+        }
+        creds.push(1);
+    }
+    format!("{}-{:x}/{}", Sources::key(indexes), fnv1a(&creds), name)
 }
 
 impl Index {
@@ -473,13 +485,13 @@ impl Index {
         let indexes = sources.for_project(&name);
         let version = metadata_version(answer.project()?, &answer, &indexes)?;
         let key = format!("{}/{}@{}", Sources::key(&indexes), name, version);
-        let flight = lock(&self.shared.metadata_flights).get(&key).cloned()?;
-        wait_flight(
-            flight,
-            deadline.saturating_duration_since(tokio::time::Instant::now()),
-        )
-        .await
-        .flatten()
+        let flight = lock(&self.shared.metadata_flights).get(&key).cloned();
+        // No flight: it has already finished (or failed recently), so memory has the answer.
+        let Some(flight) = flight else {
+            return self.cached_metadata(sources, &name);
+        };
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        wait_flight(flight, left).await.flatten()
     }
 
     /// PyPI-like indexes: the JSON API (it also carries vulnerabilities). Others: the PEP 658
@@ -555,15 +567,13 @@ impl Index {
             let key = index.url.to_string();
             let this = self.clone();
             let task_index = index.clone();
-            start_flight(
+            let flight = start_flight(
                 &self.shared,
                 |s| &s.names_flights,
-                key.clone(),
+                key,
                 move || async move { this.update_index_names(&task_index).await },
             );
-            let Some(flight) = lock(&self.shared.names_flights).get(&key).cloned() else {
-                continue;
-            };
+            let Some(flight) = flight else { continue };
             match wait_flight(
                 flight,
                 self.shared.options.names_timeout + Duration::from_secs(5),
@@ -690,27 +700,36 @@ fn metadata_version(
 /// Starts `make()` in a task unless a flight for `key` is already running. The task owns the
 /// work: callers that stop waiting do not cancel it. The entry leaves the map when the task
 /// ends (also if it panics), after its value was sent.
-fn start_flight<T, F, Fut>(shared: &Arc<Shared>, select: Select<T>, key: String, make: F)
+fn start_flight<T, F, Fut>(
+    shared: &Arc<Shared>,
+    select: Select<T>,
+    key: String,
+    make: F,
+) -> Option<Flight<T>>
 where
     T: Clone + Send + Sync + 'static,
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    let Some(runtime) = &shared.runtime else {
-        return;
-    };
+    let runtime = shared.runtime.as_ref()?;
     let (tx, rx) = watch::channel(None);
     {
         let mut map = lock(select(shared));
-        if map.contains_key(&key) {
-            return;
+        // A flight still running is joined; one that has sent its value (or whose task died)
+        // is over even if its entry is not removed yet.
+        if let Some(existing) = map.get(&key)
+            && existing.borrow().is_none()
+            && existing.has_changed().is_ok()
+        {
+            return Some(existing.clone());
         }
-        map.insert(key.clone(), rx);
+        map.insert(key.clone(), rx.clone());
     }
     let guard = EndFlight {
         shared: shared.clone(),
         select,
         key,
+        own: rx.clone(),
     };
     runtime.spawn(async move {
         let guard = guard;
@@ -718,6 +737,7 @@ where
         let _ = tx.send(Some(value));
         drop(guard);
     });
+    Some(rx)
 }
 
 type Select<T> = fn(&Shared) -> &Mutex<HashMap<String, Flight<T>>>;
@@ -727,11 +747,19 @@ struct EndFlight<T: 'static> {
     shared: Arc<Shared>,
     select: Select<T>,
     key: String,
+    own: Flight<T>,
 }
 
 impl<T> Drop for EndFlight<T> {
     fn drop(&mut self) {
-        lock((self.select)(&self.shared)).remove(&self.key);
+        let mut map = lock((self.select)(&self.shared));
+        // A newer flight may have replaced ours under the same key: leave it.
+        if map
+            .get(&self.key)
+            .is_some_and(|f| f.same_channel(&self.own))
+        {
+            map.remove(&self.key);
+        }
     }
 }
 

@@ -421,3 +421,16 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod disk_tests {
+    use super::*;
+
+    #[test]
+    fn small_store_round_trips() {
+        let names = Names::build(vec!["b".into(), "a".into(), "c".into()]);
+        let again = Names::from_bytes(names.bytes().to_vec()).expect("valid");
+        assert_eq!(again.len(), 3);
+        assert_eq!(again.iter().collect::<Vec<_>>(), vec!["a", "b", "c"]);
+    }
+}

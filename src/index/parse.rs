@@ -597,3 +597,22 @@ mod tests {
         assert_eq!(parse_rfc3339("garbage"), None);
     }
 }
+
+#[cfg(test)]
+mod root_tests {
+    use super::*;
+
+    #[test]
+    fn root_page_names() {
+        let html = "<!DOCTYPE html><html><body>\n<a href=\"/simple/requests/\">requests</a>\n<a href=\"/simple/Requests_OAuthlib/\">Requests_OAuthlib</a>\n</body></html>";
+        assert_eq!(
+            root_names(Format::Html, html.as_bytes()).expect("names"),
+            vec!["requests", "requests-oauthlib"]
+        );
+        let json = r#"{"meta":{"api-version":"1.1"},"projects":[{"name":"B_x"},{"name":"a"}]}"#;
+        assert_eq!(
+            root_names(Format::Json, json.as_bytes()).expect("names"),
+            vec!["a", "b-x"]
+        );
+    }
+}
