@@ -14,7 +14,7 @@ mod walk;
 
 use serde_json::Value;
 
-pub use store::{Catalog, Node, Overrides, bundled_tools};
+pub use store::{Catalog, Node, Overrides, SchemaSource, bundled_tools, load_overrides};
 pub use validate::{Finding, FindingKind, closest};
 
 /// Version of the package the bundled schemas come from (for `--version` and the README).

@@ -71,6 +71,68 @@ impl Overrides {
     }
 }
 
+/// One `schemas` setting entry: a tool and where its schema is.
+#[derive(Clone, Copy, Debug)]
+pub struct SchemaSource<'s> {
+    pub tool: &'s str,
+    pub path: Option<&'s str>,
+    pub url: Option<&'s str>,
+}
+
+/// Reads the schemas named by the `schemas` setting (paths relative to `base`, the project
+/// directory). Files are cached by path and modification time, so calling this on every
+/// settings change or diagnostics run costs a `stat` per entry. Returns what could be loaded
+/// and a message per entry that could not (missing file, bad JSON, a URL: fetching is not
+/// supported yet, so a URL entry is reported and the bundled schema stays in use).
+pub fn load_overrides(sources: &[SchemaSource<'_>], base: Option<&std::path::Path>) -> (Arc<Overrides>, Vec<String>) {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::Mutex;
+    use std::time::SystemTime;
+    type Cache = HashMap<PathBuf, (Option<SystemTime>, Result<Arc<Value>, String>)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    if sources.is_empty() {
+        return (Arc::new(Overrides::default()), Vec::new());
+    }
+    let mut overrides = Overrides::default();
+    let mut problems = Vec::new();
+    for src in sources {
+        let Some(path) = src.path else {
+            if let Some(url) = src.url {
+                problems.push(format!("schema for tool.{} at {url}: URLs are not fetched yet; use a local path", src.tool));
+            }
+            continue;
+        };
+        let path = match base {
+            Some(dir) if std::path::Path::new(path).is_relative() => dir.join(path),
+            _ => PathBuf::from(path),
+        };
+        let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let loaded = {
+            let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+            let Ok(mut map) = cache.lock() else { continue };
+            let fresh = map.get(&path).is_some_and(|(t, _)| *t == mtime && mtime.is_some());
+            if !fresh {
+                let result = match std::fs::read_to_string(&path) {
+                    Ok(text) => serde_json::from_str::<Value>(&text).map(Arc::new).map_err(|e| format!("{}: not valid JSON: {e}", path.display())),
+                    Err(e) => Err(format!("{}: {e}", path.display())),
+                };
+                map.insert(path.clone(), (mtime, result));
+            }
+            map.get(&path).map(|(_, r)| r.clone())
+        };
+        match loaded {
+            Some(Ok(value)) => {
+                overrides.tools.retain(|(t, _)| t != src.tool);
+                overrides.tools.push((src.tool.to_string(), value));
+            }
+            Some(Err(e)) => problems.push(format!("schema for tool.{}: {e}", src.tool)),
+            None => {}
+        }
+    }
+    (Arc::new(overrides), problems)
+}
+
 /// The parsed bundled files, one slot per entry of `bundled::FILES`, each filled on first use.
 fn parsed() -> &'static [OnceLock<Option<Value>>] {
     static SLOTS: OnceLock<Vec<OnceLock<Option<Value>>>> = OnceLock::new();

@@ -132,3 +132,22 @@ fn overrides_replace_or_add_schemas() {
     // Bundled tools still there.
     assert!(has_schema(&cat, "ruff"));
 }
+
+#[test]
+fn overrides_load_from_files_relative_to_the_project() {
+    let dir = std::env::temp_dir().join(format!("pyproject-lsp-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("mine.json"), r#"{"type":"object","properties":{"x":{"type":"integer"}}}"#).expect("write");
+    std::fs::write(dir.join("bad.json"), "not json").expect("write");
+    let sources = [
+        SchemaSource { tool: "mine", path: Some("mine.json"), url: None },
+        SchemaSource { tool: "bad", path: Some("bad.json"), url: None },
+        SchemaSource { tool: "missing", path: Some("nope.json"), url: None },
+        SchemaSource { tool: "remote", path: None, url: Some("https://example.invalid/s.json") },
+    ];
+    let (o, problems) = load_overrides(&sources, Some(&dir));
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    let cat = Catalog::new(&o);
+    assert!(has_schema(&cat, "mine") && !has_schema(&cat, "bad"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
