@@ -22,6 +22,7 @@ pub mod files;
 pub mod log;
 pub mod manifest;
 pub mod rules;
+pub mod schema;
 pub mod server;
 pub mod spec;
 pub mod state;

@@ -35,6 +35,7 @@ pub fn completions(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Complet
         Cursor::Value { key, .. } => values(&cx, key, &mut out),
         Cursor::None => {}
     }
+    crate::features::tools::complete(&cx, &mut out);
     // FAMILY COMPLETIONS: add `crate::features::family::complete(&cx, &mut out);` here
     out
 }

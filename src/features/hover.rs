@@ -20,6 +20,9 @@ pub fn hover(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Option<Hover>
     let offset = crate::manifest::outline::floor_char_boundary(text, offset);
     let cursor = cursor_at(&snapshot.document.manifest.outline, text, offset);
     let cx = HoverContext { snapshot, offset, cursor, facts };
+    if let Some(h) = crate::features::tools::hover(&cx) {
+        return Some(h);
+    }
     // FAMILY HOVERS: add `if let Some(h) = crate::features::family::hover(&cx) { return Some(h); }` here
     builtin(&cx)
 }

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod completion;
 pub mod hover;
+pub mod tools;
 
 use std::ops::Range;
 

@@ -10,6 +10,7 @@ pub mod files;
 pub mod license;
 pub mod project;
 pub mod syntax;
+pub mod tools;
 
 use std::ops::Range;
 use std::path::Path;
@@ -115,6 +116,8 @@ impl ProjectFiles for NoFiles {
 #[derive(Default, Clone)]
 pub struct Facts {
     // FACTS: one field per leaf (index answers, Python analysis), added by their owners.
+    /// `[tool.*]` schemas from the `schemas` setting (`crate::schema::load_overrides`); bundled ones need nothing.
+    pub tool_schemas: Option<std::sync::Arc<crate::schema::Overrides>>,
 }
 
 pub struct Context<'a> {
@@ -143,6 +146,7 @@ pub fn all() -> Vec<&'static Rule> {
         files::RULES,
         build_system::RULES,
         license::RULES,
+        tools::RULES,
         // FAMILIES (registry): add `family::RULES,` here
     ];
     families.iter().flat_map(|f| f.iter().copied()).collect()
@@ -157,6 +161,7 @@ pub fn diagnostics(cx: &Context) -> Vec<Diagnostic> {
     files::check(cx, &mut out);
     build_system::check(cx, &mut out);
     license::check(cx, &mut out);
+    tools::check(cx, &mut out);
     // FAMILIES (checks): add `family::check(cx, &mut out);` here
     finish(cx, out)
 }

@@ -5,37 +5,161 @@ pub const SOURCE_VERSION: &str = "2026.10.23";
 
 /// Every bundled file: (file name, `$id`, text).
 pub static FILES: &[(&str, &str, &str)] = &[
-    ("black.json", "https://json.schemastore.org/partial-black.json", include_str!("../../data/schemas/black.json")),
-    ("cibuildwheel.json", "https://json.schemastore.org/partial-cibuildwheel.json", include_str!("../../data/schemas/cibuildwheel.json")),
-    ("fastapi.json", "https://json.schemastore.org/partial-fastapi.json", include_str!("../../data/schemas/fastapi.json")),
-    ("hatch.json", "https://json.schemastore.org/hatch.json", include_str!("../../data/schemas/hatch.json")),
-    ("inwards.json", "https://json.schemastore.org/partial-inwards.json", include_str!("../../data/schemas/inwards.json")),
-    ("maturin.json", "https://json.schemastore.org/maturin.json", include_str!("../../data/schemas/maturin.json")),
-    ("mypy.json", "https://json.schemastore.org/partial-mypy.json", include_str!("../../data/schemas/mypy.json")),
-    ("partial-dfc.json", "https://json.schemastore.org/partial-dfc.json", include_str!("../../data/schemas/partial-dfc.json")),
-    ("partial-pdm-dockerize.json", "https://json.schemastore.org/partial-pdm-dockerize.json", include_str!("../../data/schemas/partial-pdm-dockerize.json")),
-    ("pdm.json", "https://json.schemastore.org/partial-pdm.json", include_str!("../../data/schemas/pdm.json")),
-    ("pixi.json", "https://json.schemastore.org/partial-pixi.json", include_str!("../../data/schemas/pixi.json")),
-    ("poe.json", "https://json.schemastore.org/partial-poe.json", include_str!("../../data/schemas/poe.json")),
-    ("poetry.json", "https://json.schemastore.org/partial-poetry.json", include_str!("../../data/schemas/poetry.json")),
-    ("pyright.json", "https://json.schemastore.org/partial-pyright.json", include_str!("../../data/schemas/pyright.json")),
-    ("pytest.json", "https://json.schemastore.org/partial-pytest.json", include_str!("../../data/schemas/pytest.json")),
-    ("quikrun.json", "https://www.schemastore.org/quikrun.json", include_str!("../../data/schemas/quikrun.json")),
-    ("repo-review.json", "https://json.schemastore.org/partial-repo-review.json", include_str!("../../data/schemas/repo-review.json")),
-    ("ruff.json", "https://json.schemastore.org/ruff.json", include_str!("../../data/schemas/ruff.json")),
-    ("scheduled.json", "https://json.schemastore.org/partial-scheduled.json", include_str!("../../data/schemas/scheduled.json")),
-    ("scikit-build.json", "https://json.schemastore.org/partial-scikit-build.json", include_str!("../../data/schemas/scikit-build.json")),
-    ("setuptools.json", "https://json.schemastore.org/partial-setuptools.json", include_str!("../../data/schemas/setuptools.json")),
-    ("setuptools_scm.json", "https://json.schemastore.org/partial-setuptools-scm.json", include_str!("../../data/schemas/setuptools_scm.json")),
-    ("taskipy.json", "https://json.schemastore.org/partial-taskipy.json", include_str!("../../data/schemas/taskipy.json")),
-    ("tombi.json", "https://www.schemastore.org/tombi.json", include_str!("../../data/schemas/tombi.json")),
-    ("tox.json", "https://json.schemastore.org/tox.json", include_str!("../../data/schemas/tox.json")),
-    ("ty.json", "https://json.schemastore.org/ty.json", include_str!("../../data/schemas/ty.json")),
-    ("uv.json", "https://json.schemastore.org/uv.json", include_str!("../../data/schemas/uv.json")),
-    ("local/codespell.json", "pyproject-lsp:local/codespell.json", include_str!("../../data/schemas/local/codespell.json")),
-    ("local/coverage.json", "pyproject-lsp:local/coverage.json", include_str!("../../data/schemas/local/coverage.json")),
-    ("local/isort.json", "pyproject-lsp:local/isort.json", include_str!("../../data/schemas/local/isort.json")),
-    ("local/towncrier.json", "pyproject-lsp:local/towncrier.json", include_str!("../../data/schemas/local/towncrier.json")),
+    (
+        "black.json",
+        "https://json.schemastore.org/partial-black.json",
+        include_str!("../../data/schemas/black.json"),
+    ),
+    (
+        "cibuildwheel.json",
+        "https://json.schemastore.org/partial-cibuildwheel.json",
+        include_str!("../../data/schemas/cibuildwheel.json"),
+    ),
+    (
+        "fastapi.json",
+        "https://json.schemastore.org/partial-fastapi.json",
+        include_str!("../../data/schemas/fastapi.json"),
+    ),
+    (
+        "hatch.json",
+        "https://json.schemastore.org/hatch.json",
+        include_str!("../../data/schemas/hatch.json"),
+    ),
+    (
+        "inwards.json",
+        "https://json.schemastore.org/partial-inwards.json",
+        include_str!("../../data/schemas/inwards.json"),
+    ),
+    (
+        "maturin.json",
+        "https://json.schemastore.org/maturin.json",
+        include_str!("../../data/schemas/maturin.json"),
+    ),
+    (
+        "mypy.json",
+        "https://json.schemastore.org/partial-mypy.json",
+        include_str!("../../data/schemas/mypy.json"),
+    ),
+    (
+        "partial-dfc.json",
+        "https://json.schemastore.org/partial-dfc.json",
+        include_str!("../../data/schemas/partial-dfc.json"),
+    ),
+    (
+        "partial-pdm-dockerize.json",
+        "https://json.schemastore.org/partial-pdm-dockerize.json",
+        include_str!("../../data/schemas/partial-pdm-dockerize.json"),
+    ),
+    (
+        "pdm.json",
+        "https://json.schemastore.org/partial-pdm.json",
+        include_str!("../../data/schemas/pdm.json"),
+    ),
+    (
+        "pixi.json",
+        "https://json.schemastore.org/partial-pixi.json",
+        include_str!("../../data/schemas/pixi.json"),
+    ),
+    (
+        "poe.json",
+        "https://json.schemastore.org/partial-poe.json",
+        include_str!("../../data/schemas/poe.json"),
+    ),
+    (
+        "poetry.json",
+        "https://json.schemastore.org/partial-poetry.json",
+        include_str!("../../data/schemas/poetry.json"),
+    ),
+    (
+        "pyright.json",
+        "https://json.schemastore.org/partial-pyright.json",
+        include_str!("../../data/schemas/pyright.json"),
+    ),
+    (
+        "pytest.json",
+        "https://json.schemastore.org/partial-pytest.json",
+        include_str!("../../data/schemas/pytest.json"),
+    ),
+    (
+        "quikrun.json",
+        "https://www.schemastore.org/quikrun.json",
+        include_str!("../../data/schemas/quikrun.json"),
+    ),
+    (
+        "repo-review.json",
+        "https://json.schemastore.org/partial-repo-review.json",
+        include_str!("../../data/schemas/repo-review.json"),
+    ),
+    (
+        "ruff.json",
+        "https://json.schemastore.org/ruff.json",
+        include_str!("../../data/schemas/ruff.json"),
+    ),
+    (
+        "scheduled.json",
+        "https://json.schemastore.org/partial-scheduled.json",
+        include_str!("../../data/schemas/scheduled.json"),
+    ),
+    (
+        "scikit-build.json",
+        "https://json.schemastore.org/partial-scikit-build.json",
+        include_str!("../../data/schemas/scikit-build.json"),
+    ),
+    (
+        "setuptools.json",
+        "https://json.schemastore.org/partial-setuptools.json",
+        include_str!("../../data/schemas/setuptools.json"),
+    ),
+    (
+        "setuptools_scm.json",
+        "https://json.schemastore.org/partial-setuptools-scm.json",
+        include_str!("../../data/schemas/setuptools_scm.json"),
+    ),
+    (
+        "taskipy.json",
+        "https://json.schemastore.org/partial-taskipy.json",
+        include_str!("../../data/schemas/taskipy.json"),
+    ),
+    (
+        "tombi.json",
+        "https://www.schemastore.org/tombi.json",
+        include_str!("../../data/schemas/tombi.json"),
+    ),
+    (
+        "tox.json",
+        "https://json.schemastore.org/tox.json",
+        include_str!("../../data/schemas/tox.json"),
+    ),
+    (
+        "ty.json",
+        "https://json.schemastore.org/ty.json",
+        include_str!("../../data/schemas/ty.json"),
+    ),
+    (
+        "uv.json",
+        "https://json.schemastore.org/uv.json",
+        include_str!("../../data/schemas/uv.json"),
+    ),
+    (
+        "local/codespell.json",
+        "pyproject-lsp:local/codespell.json",
+        include_str!("../../data/schemas/local/codespell.json"),
+    ),
+    (
+        "local/coverage.json",
+        "pyproject-lsp:local/coverage.json",
+        include_str!("../../data/schemas/local/coverage.json"),
+    ),
+    (
+        "local/isort.json",
+        "pyproject-lsp:local/isort.json",
+        include_str!("../../data/schemas/local/isort.json"),
+    ),
+    (
+        "local/towncrier.json",
+        "pyproject-lsp:local/towncrier.json",
+        include_str!("../../data/schemas/local/towncrier.json"),
+    ),
 ];
 
 /// `[tool.X]` table name -> (file name, JSON pointer inside it).

@@ -35,19 +35,28 @@ pub fn has_schema(cat: &Catalog<'_>, tool: &str) -> bool {
 /// Validates the `[tool.<tool>]` item (as parsed with spans). Tools without a schema, and
 /// items toml_edit could not give, yield nothing.
 pub fn validate_tool(cat: &Catalog<'_>, tool: &str, item: &toml_edit::Item) -> Vec<Finding> {
-    let Some(root) = cat.tool(tool) else { return Vec::new() };
-    let Some(tv) = value::from_item(item, item.span().unwrap_or(0..0)) else { return Vec::new() };
+    let Some(root) = cat.tool(tool) else {
+        return Vec::new();
+    };
+    let Some(tv) = value::from_item(item, item.span().unwrap_or(0..0)) else {
+        return Vec::new();
+    };
     validate::validate(cat, root, &tv)
 }
 
 /// Validates every `[tool.X]` table of a document root that has a schema.
 pub fn validate_document(cat: &Catalog<'_>, root: &toml_edit::Table) -> Vec<ToolFindings> {
-    let Some(tools) = root.get("tool").and_then(toml_edit::Item::as_table_like) else { return Vec::new() };
+    let Some(tools) = root.get("tool").and_then(toml_edit::Item::as_table_like) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (name, item) in tools.iter() {
         let findings = validate_tool(cat, name, item);
         if !findings.is_empty() {
-            out.push(ToolFindings { tool: name.to_string(), findings });
+            out.push(ToolFindings {
+                tool: name.to_string(),
+                findings,
+            });
         }
     }
     out
@@ -71,7 +80,9 @@ pub struct KeyCandidate {
 /// Keys the schema declares at `path` below `[tool.<tool>]`, in schema order. Keys hidden by
 /// `x-taplo` are left out; deprecated ones are kept and marked.
 pub fn key_candidates(cat: &Catalog<'_>, tool: &str, path: &[&str]) -> Vec<KeyCandidate> {
-    let Some(root) = cat.tool(tool) else { return Vec::new() };
+    let Some(root) = cat.tool(tool) else {
+        return Vec::new();
+    };
     let nodes = walk::at_path(cat, root, path);
     let mut out: Vec<KeyCandidate> = Vec::new();
     let mut containers = Vec::new();
@@ -84,7 +95,9 @@ pub fn key_candidates(cat: &Catalog<'_>, tool: &str, path: &[&str]) -> Vec<KeyCa
         }
     }
     for c in containers {
-        let Some(props) = c.get("properties").and_then(Value::as_object) else { continue };
+        let Some(props) = c.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
         for (name, sub) in props {
             if out.iter().any(|k| &k.name == name) || sub == &Value::Bool(false) {
                 continue;
@@ -120,7 +133,9 @@ pub struct ValueCandidate {
 
 /// Enum/const values (and booleans) allowed at `path`, including inside an array there.
 pub fn value_candidates(cat: &Catalog<'_>, tool: &str, path: &[&str]) -> Vec<ValueCandidate> {
-    let Some(root) = cat.tool(tool) else { return Vec::new() };
+    let Some(root) = cat.tool(tool) else {
+        return Vec::new();
+    };
     let mut nodes = Vec::new();
     for n in walk::at_path(cat, root, path) {
         for e in walk::expand(cat, n) {
@@ -144,11 +159,18 @@ pub fn value_candidates(cat: &Catalog<'_>, tool: &str, path: &[&str]) -> Vec<Val
 /// Hover markdown for the key at `path`: description, accepted types, default, allowed values.
 pub fn hover(cat: &Catalog<'_>, tool: &str, path: &[&str]) -> Option<String> {
     let root = cat.tool(tool)?;
-    let nodes: Vec<Node<'_>> = walk::at_path(cat, root, path).into_iter().flat_map(|n| walk::expand(cat, n)).collect();
+    let nodes: Vec<Node<'_>> = walk::at_path(cat, root, path)
+        .into_iter()
+        .flat_map(|n| walk::expand(cat, n))
+        .collect();
     if nodes.is_empty() {
         return None;
     }
-    let mut md = format!("**`tool.{tool}{}{}`**", if path.is_empty() { "" } else { "." }, path.join("."));
+    let mut md = format!(
+        "**`tool.{tool}{}{}`**",
+        if path.is_empty() { "" } else { "." },
+        path.join(".")
+    );
     let types = walk::types_of(&nodes);
     if !types.is_empty() {
         md.push_str(&format!(": {}", types.join(" | ")));
@@ -162,7 +184,10 @@ pub fn hover(cat: &Catalog<'_>, tool: &str, path: &[&str]) -> Option<String> {
     }
     let values = walk::allowed_values(&nodes);
     if !values.is_empty() && values.len() <= 12 && !types.iter().all(|t| t == "boolean") {
-        let list: Vec<String> = values.iter().map(|(v, _)| format!("`{}`", walk::to_toml(v))).collect();
+        let list: Vec<String> = values
+            .iter()
+            .map(|(v, _)| format!("`{}`", walk::to_toml(v)))
+            .collect();
         md.push_str(&format!("\n\nAllowed values: {}", list.join(", ")));
     }
     Some(md)

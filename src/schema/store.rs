@@ -22,7 +22,10 @@ impl<'a> Node<'a> {
 
     /// The same document, another node inside it.
     pub fn at(self, schema: &'a Value) -> Node<'a> {
-        Node { doc: self.doc, schema }
+        Node {
+            doc: self.doc,
+            schema,
+        }
     }
 
     pub fn get(self, key: &str) -> Option<&'a Value> {
@@ -46,9 +49,12 @@ impl Overrides {
     /// Adds (or replaces) the schema for `tool` from JSON text. A text that is not JSON is
     /// described in the `Err`, and the bundled schema (if any) stays in use.
     pub fn add_json(&mut self, tool: &str, text: &str) -> Result<(), String> {
-        let value: Value = serde_json::from_str(text).map_err(|e| format!("schema for tool.{tool} is not valid JSON: {e}"))?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| format!("schema for tool.{tool} is not valid JSON: {e}"))?;
         if !value.is_object() && !value.is_boolean() {
-            return Err(format!("schema for tool.{tool} is not a JSON Schema object"));
+            return Err(format!(
+                "schema for tool.{tool} is not a JSON Schema object"
+            ));
         }
         self.tools.retain(|(t, _)| t != tool);
         self.tools.push((tool.to_string(), Arc::new(value)));
@@ -60,14 +66,18 @@ impl Overrides {
     }
 
     fn get(&self, tool: &str) -> Option<&Value> {
-        self.tools.iter().find(|(t, _)| t == tool).map(|(_, v)| v.as_ref())
+        self.tools
+            .iter()
+            .find(|(t, _)| t == tool)
+            .map(|(_, v)| v.as_ref())
     }
 
     fn by_id(&self, id: &str) -> Option<&Value> {
-        self.tools
-            .iter()
-            .map(|(_, v)| v.as_ref())
-            .find(|v| v.get("$id").and_then(Value::as_str).is_some_and(|own| same_id(own, id)))
+        self.tools.iter().map(|(_, v)| v.as_ref()).find(|v| {
+            v.get("$id")
+                .and_then(Value::as_str)
+                .is_some_and(|own| same_id(own, id))
+        })
     }
 }
 
@@ -84,7 +94,10 @@ pub struct SchemaSource<'s> {
 /// settings change or diagnostics run costs a `stat` per entry. Returns what could be loaded
 /// and a message per entry that could not (missing file, bad JSON, a URL: fetching is not
 /// supported yet, so a URL entry is reported and the bundled schema stays in use).
-pub fn load_overrides(sources: &[SchemaSource<'_>], base: Option<&std::path::Path>) -> (Arc<Overrides>, Vec<String>) {
+pub fn load_overrides(
+    sources: &[SchemaSource<'_>],
+    base: Option<&std::path::Path>,
+) -> (Arc<Overrides>, Vec<String>) {
     use std::collections::HashMap;
     use std::path::PathBuf;
     use std::sync::Mutex;
@@ -99,7 +112,10 @@ pub fn load_overrides(sources: &[SchemaSource<'_>], base: Option<&std::path::Pat
     for src in sources {
         let Some(path) = src.path else {
             if let Some(url) = src.url {
-                problems.push(format!("schema for tool.{} at {url}: URLs are not fetched yet; use a local path", src.tool));
+                problems.push(format!(
+                    "schema for tool.{} at {url}: URLs are not fetched yet; use a local path",
+                    src.tool
+                ));
             }
             continue;
         };
@@ -111,10 +127,14 @@ pub fn load_overrides(sources: &[SchemaSource<'_>], base: Option<&std::path::Pat
         let loaded = {
             let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
             let Ok(mut map) = cache.lock() else { continue };
-            let fresh = map.get(&path).is_some_and(|(t, _)| *t == mtime && mtime.is_some());
+            let fresh = map
+                .get(&path)
+                .is_some_and(|(t, _)| *t == mtime && mtime.is_some());
             if !fresh {
                 let result = match std::fs::read_to_string(&path) {
-                    Ok(text) => serde_json::from_str::<Value>(&text).map(Arc::new).map_err(|e| format!("{}: not valid JSON: {e}", path.display())),
+                    Ok(text) => serde_json::from_str::<Value>(&text)
+                        .map(Arc::new)
+                        .map_err(|e| format!("{}: not valid JSON: {e}", path.display())),
                     Err(e) => Err(format!("{}: {e}", path.display())),
                 };
                 map.insert(path.clone(), (mtime, result));
@@ -141,7 +161,10 @@ fn parsed() -> &'static [OnceLock<Option<Value>>] {
 
 fn bundled_file(index: usize) -> Option<&'static Value> {
     let (_, _, text) = bundled::FILES.get(index)?;
-    parsed().get(index)?.get_or_init(|| serde_json::from_str(text).ok()).as_ref()
+    parsed()
+        .get(index)?
+        .get_or_init(|| serde_json::from_str(text).ok())
+        .as_ref()
 }
 
 /// Tool names that have a bundled schema.
@@ -163,7 +186,9 @@ impl<'a> Catalog<'a> {
     /// The bundled schemas only.
     pub fn bundled() -> Catalog<'static> {
         static NONE: OnceLock<Overrides> = OnceLock::new();
-        Catalog { overrides: NONE.get_or_init(Overrides::default) }
+        Catalog {
+            overrides: NONE.get_or_init(Overrides::default),
+        }
     }
 
     /// The schema for `[tool.<tool>]`, if one is known. Loads (parses) its file on first use.
@@ -172,9 +197,15 @@ impl<'a> Catalog<'a> {
             return Some(Node::root(doc));
         }
         let (_, file, pointer) = bundled::TOOLS.iter().find(|(t, _, _)| *t == tool)?;
-        let index = bundled::FILES.iter().position(|(name, _, _)| name == file)?;
+        let index = bundled::FILES
+            .iter()
+            .position(|(name, _, _)| name == file)?;
         let doc = bundled_file(index)?;
-        let schema = if pointer.is_empty() { doc } else { doc.pointer(pointer)? };
+        let schema = if pointer.is_empty() {
+            doc
+        } else {
+            doc.pointer(pointer)?
+        };
         Some(Node { doc, schema })
     }
 
@@ -182,7 +213,9 @@ impl<'a> Catalog<'a> {
         if let Some(doc) = self.overrides.by_id(id) {
             return Some(doc);
         }
-        let index = bundled::FILES.iter().position(|(_, own, _)| same_id(own, id))?;
+        let index = bundled::FILES
+            .iter()
+            .position(|(_, own, _)| same_id(own, id))?;
         bundled_file(index)
     }
 
@@ -190,12 +223,22 @@ impl<'a> Catalog<'a> {
     /// an unresolvable reference as "anything goes", never as an error.
     pub fn resolve(&self, from: Node<'a>, reference: &str) -> Option<Node<'a>> {
         let (base, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let doc = if base.is_empty() || from.doc.get("$id").and_then(Value::as_str).is_some_and(|own| same_id(own, base)) {
+        let doc = if base.is_empty()
+            || from
+                .doc
+                .get("$id")
+                .and_then(Value::as_str)
+                .is_some_and(|own| same_id(own, base))
+        {
             from.doc
         } else {
             self.doc_by_id(base)?
         };
-        let schema = if fragment.is_empty() { doc } else { doc.pointer(&decode_pointer(fragment))? };
+        let schema = if fragment.is_empty() {
+            doc
+        } else {
+            doc.pointer(&decode_pointer(fragment))?
+        };
         Some(Node { doc, schema })
     }
 }
@@ -204,7 +247,10 @@ impl<'a> Catalog<'a> {
 fn same_id(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> &str {
         let s = s.trim_end_matches('#');
-        let s = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or(s);
+        let s = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .unwrap_or(s);
         let s = s.strip_prefix("www.").unwrap_or(s);
         s.strip_prefix("json.").unwrap_or(s)
     }
@@ -251,16 +297,28 @@ mod tests {
 
     #[test]
     fn ids_match_across_spellings() {
-        assert!(same_id("https://json.schemastore.org/tox.json", "https://json.schemastore.org/tox.json#"));
-        assert!(same_id("https://www.schemastore.org/tombi.json", "https://json.schemastore.org/tombi.json"));
-        assert!(!same_id("https://json.schemastore.org/tox.json", "https://json.schemastore.org/uv.json"));
+        assert!(same_id(
+            "https://json.schemastore.org/tox.json",
+            "https://json.schemastore.org/tox.json#"
+        ));
+        assert!(same_id(
+            "https://www.schemastore.org/tombi.json",
+            "https://json.schemastore.org/tombi.json"
+        ));
+        assert!(!same_id(
+            "https://json.schemastore.org/tox.json",
+            "https://json.schemastore.org/uv.json"
+        ));
     }
 
     #[test]
     fn cross_file_reference_resolves() {
         let cat = Catalog::bundled();
         let pdm = cat.tool("pdm").expect("pdm");
-        let target = cat.resolve(pdm, "https://json.schemastore.org/partial-pdm-dockerize.json");
+        let target = cat.resolve(
+            pdm,
+            "https://json.schemastore.org/partial-pdm-dockerize.json",
+        );
         assert!(target.is_some_and(|n| n.schema.get("properties").is_some()));
     }
 }

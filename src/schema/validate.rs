@@ -2,9 +2,9 @@
 //! them, deprecated keys and values outside an enum, each with the byte span to underline.
 //!
 //! The checks lean permissive on purpose: a schema that lags behind its tool must not turn a
-//! working configuration red. `oneOf` is read as `anyOf`, `not`, `pattern`, bounds and formats
-//! are not checked, a missing `required` key only steers which branch a message comes from,
-//! and an unresolvable `$ref` accepts anything.
+//! working configuration red. `oneOf` is read as `anyOf`; `pattern`, bounds and formats are
+//! not checked; a missing `required` key or a value matching `not` only steers which branch a
+//! message comes from; and an unresolvable `$ref` accepts anything.
 
 use std::ops::Range;
 
@@ -25,8 +25,9 @@ pub enum FindingKind {
     Deprecated { replacement: Option<String> },
     /// A value outside the schema's `enum`/`const` set.
     NotAllowed,
-    /// A `required` key is missing. Never reported (a tool fills defaults, and a config may be
-    /// split over files); used only to pick the branch of a `oneOf` that the user meant.
+    /// A `required` key is missing, or the value matches a `not` schema. Never reported (a tool
+    /// fills defaults, and a config may be split over files); used only to pick the branch of a
+    /// `oneOf` that the user meant.
     Missing,
 }
 
@@ -68,7 +69,11 @@ impl Cx<'_, '_> {
 
 /// Validates `value` against `root`. Findings come in document order, without `Missing` ones.
 pub fn validate(cat: &Catalog<'_>, root: Node<'_>, value: &Tv<'_>) -> Vec<Finding> {
-    let mut cx = Cx { cat, path: Vec::new(), siblings: Vec::new() };
+    let mut cx = Cx {
+        cat,
+        path: Vec::new(),
+        siblings: Vec::new(),
+    };
     let mut out = Vec::new();
     check(&mut cx, root, value, &mut out, 0);
     out.retain(|f| f.kind != FindingKind::Missing);
@@ -77,7 +82,13 @@ pub fn validate(cat: &Catalog<'_>, root: Node<'_>, value: &Tv<'_>) -> Vec<Findin
     out
 }
 
-fn check<'a>(cx: &mut Cx<'_, 'a>, node: Node<'a>, v: &Tv<'_>, out: &mut Vec<Finding>, depth: usize) {
+fn check<'a>(
+    cx: &mut Cx<'_, 'a>,
+    node: Node<'a>,
+    v: &Tv<'_>,
+    out: &mut Vec<Finding>,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -88,7 +99,10 @@ fn check<'a>(cx: &mut Cx<'_, 'a>, node: Node<'a>, v: &Tv<'_>, out: &mut Vec<Find
                 kind: FindingKind::UnknownKey,
                 range: v.span.clone(),
                 path: cx.path_str(),
-                message: format!("`{}` is not allowed here", cx.path.last().map_or("value", String::as_str)),
+                message: format!(
+                    "`{}` is not allowed here",
+                    cx.path.last().map_or("value", String::as_str)
+                ),
                 suggestion: None,
                 structural: false,
             });
@@ -138,31 +152,50 @@ fn check<'a>(cx: &mut Cx<'_, 'a>, node: Node<'a>, v: &Tv<'_>, out: &mut Vec<Find
             any_of(cx, node, list, v, out, depth);
         }
     }
+    // `not` is only used to tell `oneOf` branches apart (pytest's `ini_options` form against its
+    // native form): a value matching it fails silently, steering the branch choice, never
+    // reported on its own.
+    if let Some(excluded) = obj.get("not") {
+        let mut tmp = Vec::new();
+        check(cx, node.at(excluded), v, &mut tmp, depth + 1);
+        if !tmp.iter().any(Finding::hard) {
+            out.push(Finding {
+                kind: FindingKind::Missing,
+                range: v.span.clone(),
+                path: cx.path_str(),
+                message: "matches a form the schema excludes".to_string(),
+                suggestion: None,
+                structural: false,
+            });
+        }
+    }
     if let Some(cond) = obj.get("if") {
         let mut tmp = Vec::new();
         check(cx, node.at(cond), v, &mut tmp, depth + 1);
-        let branch = if tmp.iter().any(Finding::hard) { obj.get("else") } else { obj.get("then") };
+        let branch = if tmp.iter().any(Finding::hard) {
+            obj.get("else")
+        } else {
+            obj.get("then")
+        };
         if let Some(b) = branch {
             check(cx, node.at(b), v, out, depth + 1);
         }
     }
     match &v.kind {
         Kind::Table(entries) => check_table(cx, node, entries, v, out, depth),
-        Kind::Array(items) => {
-            match obj.get("items") {
-                Some(Value::Array(tuple)) => {
-                    for (item, s) in items.iter().zip(tuple) {
-                        check(cx, node.at(s), item, out, depth + 1);
-                    }
+        Kind::Array(items) => match obj.get("items") {
+            Some(Value::Array(tuple)) => {
+                for (item, s) in items.iter().zip(tuple) {
+                    check(cx, node.at(s), item, out, depth + 1);
                 }
-                Some(s) => {
-                    for item in items {
-                        check(cx, node.at(s), item, out, depth + 1);
-                    }
-                }
-                None => {}
             }
-        }
+            Some(s) => {
+                for item in items {
+                    check(cx, node.at(s), item, out, depth + 1);
+                }
+            }
+            None => {}
+        },
         _ => {}
     }
 }
@@ -213,7 +246,9 @@ fn check_table<'a>(
         }
         if !matched {
             match additional {
-                Some(Value::Bool(false)) if !known_to_sibling(cx, v, entry.key) => out.push(unknown_key(cx, node, entry)),
+                Some(Value::Bool(false)) if !known_to_sibling(cx, v, entry.key) => {
+                    out.push(unknown_key(cx, node, entry))
+                }
                 Some(s @ Value::Object(_)) => check(cx, node.at(s), &entry.value, out, depth + 1),
                 _ => {}
             }
@@ -225,7 +260,14 @@ fn check_table<'a>(
 /// `anyOf` (and `oneOf`, read the same way): passes when one branch passes. Otherwise the
 /// message comes from the branch the user most likely meant: one whose type fits, with the
 /// fewest problems; when no branch's type fits, one "wrong type" listing them all.
-fn any_of<'a>(cx: &mut Cx<'_, 'a>, node: Node<'a>, branches: &'a [Value], v: &Tv<'_>, out: &mut Vec<Finding>, depth: usize) {
+fn any_of<'a>(
+    cx: &mut Cx<'_, 'a>,
+    node: Node<'a>,
+    branches: &'a [Value],
+    v: &Tv<'_>,
+    out: &mut Vec<Finding>,
+    depth: usize,
+) {
     let mut fitting: Vec<(Node<'a>, Vec<Finding>)> = Vec::new();
     let mut types: Vec<String> = Vec::new();
     for b in branches {
@@ -236,7 +278,9 @@ fn any_of<'a>(cx: &mut Cx<'_, 'a>, node: Node<'a>, branches: &'a [Value], v: &Tv
             out.extend(tmp);
             return;
         }
-        let own_miss = tmp.iter().any(|f| f.kind == FindingKind::WrongType && f.range == v.span && f.path == cx.path_str());
+        let own_miss = tmp.iter().any(|f| {
+            f.kind == FindingKind::WrongType && f.range == v.span && f.path == cx.path_str()
+        });
         if own_miss {
             for t in walk::types_of(&walk::expand(cx.cat, bn)) {
                 if !types.contains(&t) {
@@ -255,9 +299,15 @@ fn any_of<'a>(cx: &mut Cx<'_, 'a>, node: Node<'a>, branches: &'a [Value], v: &Tv
     // Branches that differ only by the allowed value (`oneOf: [{const: a}, {const: b}]`):
     // one message listing every allowed value.
     let value_only = |fs: &Vec<Finding>| {
-        fs.iter().filter(|f| f.hard() && f.kind != FindingKind::Missing).all(|f| f.kind == FindingKind::NotAllowed && f.range == v.span)
+        fs.iter()
+            .filter(|f| f.hard() && f.kind != FindingKind::Missing)
+            .all(|f| f.kind == FindingKind::NotAllowed && f.range == v.span)
     };
-    if fitting.iter().all(|(_, fs)| value_only(fs)) && fitting.iter().any(|(_, fs)| fs.iter().any(|f| f.kind == FindingKind::NotAllowed)) {
+    if fitting.iter().all(|(_, fs)| value_only(fs))
+        && fitting
+            .iter()
+            .any(|(_, fs)| fs.iter().any(|f| f.kind == FindingKind::NotAllowed))
+    {
         let mut allowed: Vec<Value> = Vec::new();
         for (bn, _) in &fitting {
             for (val, _) in walk::allowed_values(&walk::expand(cx.cat, *bn)) {
@@ -273,7 +323,10 @@ fn any_of<'a>(cx: &mut Cx<'_, 'a>, node: Node<'a>, branches: &'a [Value], v: &Tv
     // one meant than a branch that rejects the value as a whole.
     let score = |fs: &Vec<Finding>| {
         let missing = fs.iter().filter(|f| f.kind == FindingKind::Missing).count();
-        let whole = fs.iter().filter(|f| f.hard() && f.kind != FindingKind::Missing && f.range == v.span).count();
+        let whole = fs
+            .iter()
+            .filter(|f| f.hard() && f.kind != FindingKind::Missing && f.range == v.span)
+            .count();
         let hard = fs.iter().filter(|f| f.hard()).count();
         (missing, whole, hard)
     };
@@ -284,7 +337,9 @@ fn any_of<'a>(cx: &mut Cx<'_, 'a>, node: Node<'a>, branches: &'a [Value], v: &Tv
 
 fn known_to_sibling(cx: &Cx<'_, '_>, v: &Tv<'_>, key: &str) -> bool {
     let addr = v as *const Tv<'_> as usize;
-    cx.siblings.iter().any(|(a, keys)| *a == addr && keys.contains(&key))
+    cx.siblings
+        .iter()
+        .any(|(a, keys)| *a == addr && keys.contains(&key))
 }
 
 fn type_accepts(t: &str, v: &Tv<'_>) -> bool {
@@ -311,7 +366,11 @@ fn json_eq(expected: &Value, v: &Tv<'_>) -> bool {
 }
 
 fn wrong_type(cx: &Cx<'_, '_>, v: &Tv<'_>, types: &[&str]) -> Finding {
-    let names: Vec<&str> = types.iter().filter(|t| **t != "null").map(|t| walk::toml_type_name(t)).collect();
+    let names: Vec<&str> = types
+        .iter()
+        .filter(|t| **t != "null")
+        .map(|t| walk::toml_type_name(t))
+        .collect();
     wrong_type_names(cx, v, &names)
 }
 
@@ -321,17 +380,28 @@ fn wrong_type_names(cx: &Cx<'_, '_>, v: &Tv<'_>, names: &[&str]) -> Finding {
         [one] => with_article(one),
         many => {
             let (last, rest) = many.split_last().map_or((&"", &[][..]), |(l, r)| (l, r));
-            format!("{} or {}", rest.iter().map(|t| with_article(t)).collect::<Vec<_>>().join(", "), with_article(last))
+            format!(
+                "{} or {}",
+                rest.iter()
+                    .map(|t| with_article(t))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                with_article(last)
+            )
         }
     };
-    let what = cx.path.last().map_or("the table".to_string(), |k| format!("`{k}`"));
+    let what = cx
+        .path
+        .last()
+        .map_or("the table".to_string(), |k| format!("`{k}`"));
     Finding {
         kind: FindingKind::WrongType,
         range: v.span.clone(),
         path: cx.path_str(),
         message: format!("{what} should be {expected}, not {}", v.type_name()),
         suggestion: None,
-        structural: matches!(v.kind, Kind::Table(_) | Kind::Array(_)) || names.iter().any(|n| *n == "table" || *n == "array"),
+        structural: matches!(v.kind, Kind::Table(_) | Kind::Array(_))
+            || names.iter().any(|n| *n == "table" || *n == "array"),
     }
 }
 
@@ -344,34 +414,68 @@ fn with_article(t: &str) -> String {
 
 fn not_allowed(cx: &Cx<'_, '_>, v: &Tv<'_>, allowed: Vec<&Value>) -> Finding {
     const SHOWN: usize = 8;
-    let shown: Vec<String> = allowed.iter().take(SHOWN).map(|a| walk::to_toml(a)).collect();
+    let shown: Vec<String> = allowed
+        .iter()
+        .take(SHOWN)
+        .map(|a| walk::to_toml(a))
+        .collect();
     let more = allowed.len().saturating_sub(SHOWN);
-    let list = if more > 0 { format!("{}, … ({more} more)", shown.join(", ")) } else { shown.join(", ") };
+    let list = if more > 0 {
+        format!("{}, … ({more} more)", shown.join(", "))
+    } else {
+        shown.join(", ")
+    };
     // In a long list of codes (ruff's rule selectors) a near spelling is another code, not
     // the one meant: suggest only a difference of case there.
     let suggestion = match &v.kind {
-        Kind::Str(s) if allowed.len() > 100 => {
-            allowed.iter().filter_map(|a| a.as_str()).find(|a| a.eq_ignore_ascii_case(s)).map(str::to_string)
-        }
+        Kind::Str(s) if allowed.len() > 100 => allowed
+            .iter()
+            .filter_map(|a| a.as_str())
+            .find(|a| a.eq_ignore_ascii_case(s))
+            .map(str::to_string),
         Kind::Str(s) => closest(s, allowed.iter().filter_map(|a| a.as_str())),
         _ => None,
     };
-    let hint = suggestion.as_ref().map_or(String::new(), |s| format!("; did you mean \"{s}\"?"));
-    let what = cx.path.last().map_or("the value".to_string(), |k| format!("`{k}`"));
+    let hint = suggestion
+        .as_ref()
+        .map_or(String::new(), |s| format!("; did you mean \"{s}\"?"));
+    let what = cx
+        .path
+        .last()
+        .map_or("the value".to_string(), |k| format!("`{k}`"));
     let message = if allowed.len() == 1 {
-        format!("{} is not allowed for {what}: expected {list}{hint}", v.short())
+        format!(
+            "{} is not allowed for {what}: expected {list}{hint}",
+            v.short()
+        )
     } else {
-        format!("{} is not an allowed value for {what}; expected one of {list}{hint}", v.short())
+        format!(
+            "{} is not an allowed value for {what}; expected one of {list}{hint}",
+            v.short()
+        )
     };
-    Finding { kind: FindingKind::NotAllowed, range: v.span.clone(), path: cx.path_str(), message, suggestion, structural: false }
+    Finding {
+        kind: FindingKind::NotAllowed,
+        range: v.span.clone(),
+        path: cx.path_str(),
+        message,
+        suggestion,
+        structural: false,
+    }
 }
 
 fn unknown_key(cx: &Cx<'_, '_>, node: Node<'_>, entry: &super::value::Entry<'_>) -> Finding {
     let known = node.get("properties").and_then(Value::as_object);
     let suggestion = known.and_then(|k| closest(entry.key, k.keys().map(String::as_str)));
     let parent = cx.path[..cx.path.len().saturating_sub(1)].join(".");
-    let place = if parent.is_empty() { "this table".to_string() } else { format!("`{parent}`") };
-    let hint = suggestion.as_ref().map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+    let place = if parent.is_empty() {
+        "this table".to_string()
+    } else {
+        format!("`{parent}`")
+    };
+    let hint = suggestion
+        .as_ref()
+        .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
     Finding {
         kind: FindingKind::UnknownKey,
         range: entry.key_span.clone(),
@@ -382,11 +486,21 @@ fn unknown_key(cx: &Cx<'_, '_>, node: Node<'_>, entry: &super::value::Entry<'_>)
     }
 }
 
-fn deprecation(cx: &Cx<'_, '_>, parent: Node<'_>, prop: Node<'_>, entry: &super::value::Entry<'_>) -> Option<Finding> {
+fn deprecation(
+    cx: &Cx<'_, '_>,
+    parent: Node<'_>,
+    prop: Node<'_>,
+    entry: &super::value::Entry<'_>,
+) -> Option<Finding> {
     let nodes = walk::expand(cx.cat, prop);
     // Only the property's own node and its `$ref` target speak for the key; a deprecated
     // branch of an `anyOf` (one alias among several values) is about values, not the key.
-    let own: Vec<Node<'_>> = nodes.iter().copied().take_while(|n| n.id() == prop.id() || prop.get("$ref").is_some()).take(2).collect();
+    let own: Vec<Node<'_>> = nodes
+        .iter()
+        .copied()
+        .take_while(|n| n.id() == prop.id() || prop.get("$ref").is_some())
+        .take(2)
+        .collect();
     if !walk::is_deprecated(&own) {
         return None;
     }
@@ -399,7 +513,9 @@ fn deprecation(cx: &Cx<'_, '_>, parent: Node<'_>, prop: Node<'_>, entry: &super:
         None => format!("`{}` is deprecated", entry.key),
     };
     Some(Finding {
-        kind: FindingKind::Deprecated { replacement: replacement.clone() },
+        kind: FindingKind::Deprecated {
+            replacement: replacement.clone(),
+        },
         range: entry.key_span.clone(),
         path: cx.path_str(),
         message,
@@ -411,7 +527,13 @@ fn deprecation(cx: &Cx<'_, '_>, parent: Node<'_>, prop: Node<'_>, entry: &super:
 /// "use `X` instead", "renamed to `X`", "in favor of `X`", "use 'X' instead".
 fn replacement_in(desc: &str) -> Option<String> {
     let lower = desc.to_ascii_lowercase();
-    for marker in ["renamed to ", "in favor of use ", "in favor of ", "in favour of ", "use "] {
+    for marker in [
+        "renamed to ",
+        "in favor of use ",
+        "in favor of ",
+        "in favour of ",
+        "use ",
+    ] {
         let mut from = 0;
         while let Some(pos) = lower[from..].find(marker) {
             let start = from + pos + marker.len();
@@ -423,7 +545,11 @@ fn replacement_in(desc: &str) -> Option<String> {
             if let Some((name, after)) = quoted
                 && !name.is_empty()
                 && !name.contains(' ')
-                && (marker != "use " || after.trim_start().to_ascii_lowercase().starts_with("instead"))
+                && (marker != "use "
+                    || after
+                        .trim_start()
+                        .to_ascii_lowercase()
+                        .starts_with("instead"))
             {
                 return Some(name.to_string());
             }
@@ -432,7 +558,10 @@ fn replacement_in(desc: &str) -> Option<String> {
     }
     // "DEPRECATED. Alias for strict_xfail." names the new key without quotes.
     if let Some(pos) = lower.find("alias for ") {
-        let name: String = desc[pos + 10..].chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '`')).collect();
+        let name: String = desc[pos + 10..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '`'))
+            .collect();
         let name = name.trim_matches(['`', '.']).to_string();
         if !name.is_empty() {
             return Some(name);
@@ -450,7 +579,10 @@ fn moved_under(cx: &Cx<'_, '_>, parent: Node<'_>, key: &str) -> Option<String> {
         }
         let sub_nodes = walk::expand(cx.cat, parent.at(sub));
         let twin = walk::child(cx.cat, &sub_nodes, key);
-        if !twin.is_empty() && !walk::is_deprecated(&twin) && sub_nodes.iter().any(|n| n.get("properties").is_some()) {
+        if !twin.is_empty()
+            && !walk::is_deprecated(&twin)
+            && sub_nodes.iter().any(|n| n.get("properties").is_some())
+        {
             return Some(format!("{name}.{key}"));
         }
     }
@@ -460,15 +592,26 @@ fn moved_under(cx: &Cx<'_, '_>, parent: Node<'_>, key: &str) -> Option<String> {
 /// The sentence of a description that speaks of the deprecation, else its first sentence.
 fn deprecation_sentence(desc: &str) -> String {
     let flat = desc.split_whitespace().collect::<Vec<_>>().join(" ");
-    let sentences: Vec<&str> = flat.split_inclusive(". ").map(str::trim).filter(|s| !s.is_empty()).collect();
-    let useful = |s: &&str| !s.trim_end_matches(['.', ':']).eq_ignore_ascii_case("deprecated");
+    let sentences: Vec<&str> = flat
+        .split_inclusive(". ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let useful = |s: &&str| {
+        !s.trim_end_matches(['.', ':'])
+            .eq_ignore_ascii_case("deprecated")
+    };
     let s = sentences
         .iter()
         .find(|s| s.to_ascii_lowercase().contains("deprecat") && useful(s))
         .or_else(|| sentences.iter().find(|s| useful(s)))
         .copied()
         .unwrap_or("");
-    if s.chars().count() > 160 { format!("{}…", s.chars().take(160).collect::<String>()) } else { s.to_string() }
+    if s.chars().count() > 160 {
+        format!("{}…", s.chars().take(160).collect::<String>())
+    } else {
+        s.to_string()
+    }
 }
 
 /// The candidate closest in spelling, when it is close enough to be a likely typo.
@@ -505,13 +648,19 @@ mod tests {
 
     #[test]
     fn replacement_is_read_from_descriptions() {
-        assert_eq!(replacement_in("Deprecated: use 'tox_root' instead").as_deref(), Some("tox_root"));
+        assert_eq!(
+            replacement_in("Deprecated: use 'tox_root' instead").as_deref(),
+            Some("tox_root")
+        );
         assert_eq!(
             replacement_in("DEPRECATED: This option has been renamed to `allowed-modules`. Use `allowed-modules` instead.").as_deref(),
             Some("allowed-modules")
         );
         assert_eq!(
-            replacement_in("Create a version file; deprecated in favor of use `version_file` instead.").as_deref(),
+            replacement_in(
+                "Create a version file; deprecated in favor of use `version_file` instead."
+            )
+            .as_deref(),
             Some("version_file")
         );
         assert_eq!(replacement_in("Whether to use `foo` for bar."), None);
@@ -520,7 +669,10 @@ mod tests {
     #[test]
     fn closest_finds_typos_only() {
         let keys = ["line-length", "target-version", "select"];
-        assert_eq!(closest("line-lenght", keys.iter().copied()).as_deref(), Some("line-length"));
+        assert_eq!(
+            closest("line-lenght", keys.iter().copied()).as_deref(),
+            Some("line-length")
+        );
         assert_eq!(closest("completely-different", keys.iter().copied()), None);
     }
 }

@@ -48,7 +48,12 @@ impl Tv<'_> {
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.kind {
-            Kind::Table(entries) => J::Object(entries.iter().map(|e| (e.key.to_string(), e.value.to_json())).collect()),
+            Kind::Table(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.to_string(), e.value.to_json()))
+                    .collect(),
+            ),
             Kind::Array(items) => J::Array(items.iter().map(Tv::to_json).collect()),
             Kind::Str(s) => J::String((*s).to_string()),
             Kind::Int(i) => J::from(*i),
@@ -76,16 +81,25 @@ pub fn from_item<'t>(item: &'t Item, fallback: Range<usize>) -> Option<Tv<'t>> {
     match item {
         Item::None => None,
         Item::Value(v) => Some(from_value(v, span)),
-        Item::Table(t) => Some(Tv { kind: Kind::Table(entries(t, &span)), span }),
+        Item::Table(t) => Some(Tv {
+            kind: Kind::Table(entries(t, &span)),
+            span,
+        }),
         Item::ArrayOfTables(a) => {
             let items = a
                 .iter()
                 .map(|t| {
                     let s = t.span().unwrap_or_else(|| span.clone());
-                    Tv { kind: Kind::Table(entries(t, &s)), span: s }
+                    Tv {
+                        kind: Kind::Table(entries(t, &s)),
+                        span: s,
+                    }
                 })
                 .collect();
-            Some(Tv { kind: Kind::Array(items), span })
+            Some(Tv {
+                kind: Kind::Array(items),
+                span,
+            })
         }
     }
 }
@@ -113,11 +127,19 @@ fn from_value(v: &TomlValue, span: Range<usize>) -> Tv<'_> {
 fn entries<'t>(table: &'t dyn TableLike, parent: &Range<usize>) -> Vec<Entry<'t>> {
     let mut out = Vec::new();
     for (name, item) in table.iter() {
-        let Some((key, _)) = table.get_key_value(name) else { continue };
+        let Some((key, _)) = table.get_key_value(name) else {
+            continue;
+        };
         let key_span = key.span().unwrap_or_else(|| parent.clone());
         // A dotted or implicit table has no span of its own: point at its key.
-        let Some(value) = from_item(item, key_span.clone()) else { continue };
-        out.push(Entry { key: key.get(), key_span, value });
+        let Some(value) = from_item(item, key_span.clone()) else {
+            continue;
+        };
+        out.push(Entry {
+            key: key.get(),
+            key_span,
+            value,
+        });
     }
     out
 }

@@ -99,8 +99,12 @@ pub fn pattern_matches(pattern: &str, key: &str) -> bool {
     use std::sync::{Mutex, OnceLock};
     static CACHE: OnceLock<Mutex<HashMap<String, Option<regex_lite::Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let Ok(mut map) = cache.lock() else { return false };
-    let re = map.entry(pattern.to_string()).or_insert_with(|| regex_lite::Regex::new(pattern).ok());
+    let Ok(mut map) = cache.lock() else {
+        return false;
+    };
+    let re = map
+        .entry(pattern.to_string())
+        .or_insert_with(|| regex_lite::Regex::new(pattern).ok());
     re.as_ref().is_some_and(|r| r.is_match(key))
 }
 
@@ -126,7 +130,11 @@ pub fn toml_type_name(json_type: &str) -> &str {
 pub fn description<'a>(nodes: &[Node<'a>]) -> Option<&'a str> {
     for n in nodes {
         for key in ["markdownDescription", "description"] {
-            if let Some(s) = n.get(key).and_then(Value::as_str).filter(|s| !s.trim().is_empty()) {
+            if let Some(s) = n
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty())
+            {
                 return Some(s);
             }
         }
@@ -148,12 +156,19 @@ pub fn is_deprecated(nodes: &[Node<'_>]) -> bool {
 
 /// `x-taplo: { hidden: true }` asks editors not to offer the key.
 pub fn is_hidden(nodes: &[Node<'_>]) -> bool {
-    nodes.iter().any(|n| n.get("x-taplo").and_then(|x| x.get("hidden")).and_then(Value::as_bool) == Some(true))
+    nodes.iter().any(|n| {
+        n.get("x-taplo")
+            .and_then(|x| x.get("hidden"))
+            .and_then(Value::as_bool)
+            == Some(true)
+    })
 }
 
 /// A documentation link from `x-taplo.links.key`.
 pub fn doc_link<'a>(nodes: &[Node<'a>]) -> Option<&'a str> {
-    nodes.iter().find_map(|n| n.get("x-taplo")?.get("links")?.get("key")?.as_str())
+    nodes
+        .iter()
+        .find_map(|n| n.get("x-taplo")?.get("links")?.get("key")?.as_str())
 }
 
 /// Every type the expanded nodes accept, TOML words, de-duplicated, in schema order.
@@ -169,7 +184,10 @@ pub fn types_of(nodes: &[Node<'_>]) -> Vec<String> {
                 out.push(t);
             }
         }
-        if n.get("type").is_none() && n.get("properties").is_some() && !out.iter().any(|t| t == "table") {
+        if n.get("type").is_none()
+            && n.get("properties").is_some()
+            && !out.iter().any(|t| t == "table")
+        {
             out.push("table".to_string());
         }
     }
@@ -212,10 +230,16 @@ pub fn allowed_values<'a>(nodes: &[Node<'a>]) -> Vec<(Value, Option<&'a str>)> {
 pub fn to_toml(v: &Value) -> String {
     match v {
         Value::String(s) => toml_string(s),
-        Value::Array(items) => format!("[{}]", items.iter().map(to_toml).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(to_toml).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(map) => format!(
             "{{ {} }}",
-            map.iter().map(|(k, v)| format!("{} = {}", toml_key(k), to_toml(v))).collect::<Vec<_>>().join(", ")
+            map.iter()
+                .map(|(k, v)| format!("{} = {}", toml_key(k), to_toml(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Value::Null => "null".to_string(),
         other => other.to_string(),
@@ -229,7 +253,10 @@ pub fn toml_string(s: &str) -> String {
 
 /// A key as TOML needs it: bare when it can be, quoted otherwise.
 pub fn toml_key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         k.to_string()
     } else {
         toml_string(k)
