@@ -232,3 +232,19 @@ fn overrides_load_from_files_relative_to_the_project() {
     assert!(has_schema(&cat, "mine") && !has_schema(&cat, "bad"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn capitalised_enums_accept_any_case_and_pytest_forms_are_told_apart() {
+    // pytest upper-cases log levels itself; the `not` in the native form sends an
+    // `ini_options` table to the INI-style branch, whose rules then apply.
+    let (_, f) = check(
+        "pytest",
+        "[tool.pytest.ini_options]\nlog_cli_level = \"info\"\n",
+    );
+    assert!(f.is_empty(), "{f:?}");
+    let (text, f) = check(
+        "pytest",
+        "[tool.pytest.ini_options]\nlog_cli_level = \"loud\"\n",
+    );
+    assert_eq!(spans(&text, &f), ["\"loud\""]);
+}

@@ -121,6 +121,7 @@ fn check<'a>(
     }
     if let Some(list) = obj.get("enum").and_then(Value::as_array)
         && !list.iter().any(|e| json_eq(e, v))
+        && !upper_case_match(list, v)
     {
         out.push(not_allowed(cx, v, list.iter().collect()));
     }
@@ -351,6 +352,19 @@ fn type_accepts(t: &str, v: &Tv<'_>) -> bool {
         ("number", Kind::Int(_) | Kind::Float(_)) => true,
         _ => false,
     }
+}
+
+/// An enum written all in capitals (`DEBUG`, `INFO`: pytest's log levels) names constants that
+/// tools look up with `.upper()`, so `"info"` is accepted as `"INFO"`.
+fn upper_case_match(list: &[Value], v: &Tv<'_>) -> bool {
+    let Kind::Str(s) = v.kind else { return false };
+    let mut strings = list.iter().filter_map(Value::as_str).peekable();
+    strings.peek().is_some()
+        && list
+            .iter()
+            .filter_map(Value::as_str)
+            .all(|e| !e.chars().any(|c| c.is_ascii_lowercase()))
+        && strings.any(|e| e.eq_ignore_ascii_case(s))
 }
 
 fn json_eq(expected: &Value, v: &Tv<'_>) -> bool {
