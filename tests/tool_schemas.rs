@@ -409,3 +409,54 @@ fn corpus_has_no_error_level_tool_diagnostic() {
         "no PP7xx at all: the schema layer did not run"
     );
 }
+
+#[test]
+fn schemas_setting_adds_a_tool_schema() {
+    use pyproject_lsp::document::Document;
+    use pyproject_lsp::rules::Facts;
+    use pyproject_lsp::state::Snapshot;
+
+    let dir = tempdir("tool-schema-setting");
+    std::fs::write(
+        dir.join("mytool.schema.json"),
+        r#"{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["low","high"],"description":"How loud."}}}"#,
+    )
+    .expect("write schema");
+    let text = "[tool.mytool]\nlevel = \"loud\"\nextra = 1\n\n[tool.pyproject-lsp]\nschemas = [{ tool = \"mytool\", path = \"mytool.schema.json\" }]\n";
+    let (snapshot, problems) =
+        Snapshot::new(None, Arc::new(Document::new(text.to_string(), 1)), None);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        snapshot.settings.schemas.len(),
+        1,
+        "the setting is read from the file"
+    );
+    let (overrides, problems) =
+        pyproject_lsp::schema::overrides_from_settings(&snapshot.settings, Some(&dir));
+    assert!(problems.is_empty(), "{problems:?}");
+    // Other families add their own fields to `Facts`; the update keeps this test valid then.
+    #[allow(clippy::needless_update)]
+    let facts = Facts {
+        tool_schemas: Some(overrides),
+        ..Facts::default()
+    };
+    let diags = pyproject_lsp::features::diagnostics(&snapshot, &facts);
+    let tool: Vec<(&str, &str)> = diags
+        .iter()
+        .filter(|d| d.code.starts_with("PP7"))
+        .map(|d| (d.code, &text[d.range.clone()]))
+        .collect();
+    assert_eq!(tool, [("PP704", "\"loud\""), ("PP702", "extra")]);
+    let offset = text.find("level").expect("level") + 2;
+    let hover = pyproject_lsp::features::hover::hover(&snapshot, offset, &facts).expect("hover");
+    assert!(hover.markdown.contains("How loud."), "{}", hover.markdown);
+    // Without the facts (no setting loaded) the table is unknown: nothing.
+    let none = pyproject_lsp::features::diagnostics(&snapshot, &Facts::default());
+    assert!(none.iter().all(|d| !d.code.starts_with("PP7")), "{none:?}");
+}
+
+#[test]
+fn inline_table_keys_complete() {
+    let l = labels("[tool.ruff]\nformat = { quote-style = \"single\", | }\n");
+    assert!(has(&l, "indent-style") && !has(&l, "quote-style"), "{l:?}");
+}

@@ -6,7 +6,7 @@ use super::completion::CompletionContext;
 use super::hover::HoverContext;
 use super::{CompletionItem, CompletionKind, Completions, Hover, string_value_edit};
 use crate::diagnostic::Edit;
-use crate::manifest::outline::Cursor;
+use crate::manifest::outline::{Cursor, Entry, Outline, Value as OValue, ValueKind};
 use crate::rules::Facts;
 use crate::schema::{self, Catalog, Overrides};
 
@@ -98,7 +98,8 @@ fn keys(
         return;
     };
     let full: Vec<&str> = table.iter().map(String::as_str).collect();
-    let present = cx.snapshot.document.manifest.outline.keys_in(&full);
+    let mut present = cx.snapshot.document.manifest.outline.keys_in(&full);
+    present.extend(inline_keys(&cx.snapshot.document.manifest.outline, &full));
     // The key under the cursor is "present" too: it may be offered (to complete or replace it).
     let current = if existing {
         cx.text()
@@ -131,6 +132,47 @@ fn keys(
         };
         out.items.push(item);
     }
+}
+
+/// Keys already written inside an inline table at `path` (`format = { quote-style = "x", | }`),
+/// which the outline's `keys_in` (tables and dotted keys) does not see.
+fn inline_keys(outline: &Outline, path: &[&str]) -> Vec<String> {
+    fn walk(entries: &[Entry], prefix: &[&str], path: &[&str], out: &mut Vec<String>) {
+        for e in entries {
+            let full: Vec<&str> = prefix
+                .iter()
+                .copied()
+                .chain(e.key.iter().map(|k| k.name.as_str()))
+                .collect();
+            if full.len() > path.len() || full[..] != path[..full.len()] {
+                continue;
+            }
+            if let Some(OValue {
+                kind: ValueKind::Table { entries, .. },
+                ..
+            }) = &e.value
+            {
+                if full.len() == path.len() {
+                    out.extend(
+                        entries
+                            .iter()
+                            .filter_map(|x| x.key.first())
+                            .map(|k| k.name.clone()),
+                    );
+                } else {
+                    walk(entries, &full, path, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for t in &outline.tables {
+        let tpath: Vec<&str> = t.path.iter().map(|k| k.name.as_str()).collect();
+        if tpath.len() <= path.len() && tpath[..] == path[..tpath.len()] {
+            walk(&t.entries, &tpath, path, &mut out);
+        }
+    }
+    out
 }
 
 /// The value placeholder for a key, from its first accepted type.

@@ -20,6 +20,25 @@ pub use validate::{Finding, FindingKind, closest};
 /// Version of the package the bundled schemas come from (for `--version` and the README).
 pub const BUNDLED_SOURCE_VERSION: &str = bundled::SOURCE_VERSION;
 
+/// The overrides named by the `schemas` setting, read relative to the project directory:
+/// what the server and the CLI put in `rules::Facts::tool_schemas`. The messages describe
+/// entries that could not be used (for the log or a settings warning).
+pub fn overrides_from_settings(
+    settings: &crate::config::Settings,
+    project_dir: Option<&std::path::Path>,
+) -> (std::sync::Arc<Overrides>, Vec<String>) {
+    let sources: Vec<SchemaSource<'_>> = settings
+        .schemas
+        .iter()
+        .map(|s| SchemaSource {
+            tool: &s.tool,
+            path: s.path.as_deref(),
+            url: s.url.as_deref(),
+        })
+        .collect();
+    load_overrides(&sources, project_dir)
+}
+
 /// Findings for one `[tool.X]` table.
 #[derive(Clone, Debug)]
 pub struct ToolFindings {
