@@ -81,9 +81,9 @@ fn main() {
         let (med, p99) = time(200, || {
             std::hint::black_box(schema::key_candidates(&cat, tool, path));
         });
+        let label = format!("tool.{tool}.{}", path.join("."));
         println!(
-            "  keys   tool.{tool}.{:<16} {:>8.3} ms / {:>8.3} ms",
-            path.join("."),
+            "  keys   {label:<30} {:>8.3} ms / {:>8.3} ms",
             ms(med),
             ms(p99)
         );

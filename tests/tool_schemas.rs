@@ -460,3 +460,27 @@ fn inline_table_keys_complete() {
     let l = labels("[tool.ruff]\nformat = { quote-style = \"single\", | }\n");
     assert!(has(&l, "indent-style") && !has(&l, "quote-style"), "{l:?}");
 }
+
+#[test]
+fn array_of_tables_headers_complete() {
+    let l = labels("[[tool.uv.|]]\n");
+    assert!(has(&l, "tool.uv.index"), "{l:?}");
+    assert!(
+        !has(&l, "tool.uv.pip"),
+        "a plain table is not offered as [[...]]: {l:?}"
+    );
+}
+
+#[test]
+fn enum_values_with_docs_hover() {
+    let h = hover_text("[tool.uv]\nprerelease = \"if-nec|essary\"\n");
+    assert!(h.contains("if-necessary") && h.len() > 30, "{h}");
+}
+
+#[test]
+fn a_half_typed_header_does_not_misplace_later_keys() {
+    // `[tool.ruff.lint` is unclosed: until it is, `select` must not be reported as the
+    // deprecated top-level `select`.
+    let d = diagnostics("[tool.ruff]\nline-length = 100\n[tool.ruff.lint\nselect = [\"E\"]\n");
+    assert!(d.is_empty(), "{d:?}");
+}

@@ -268,6 +268,23 @@ pub fn hover(cx: &HoverContext) -> Option<Hover> {
                 range: Some(range.clone()),
             })
         }
+        Cursor::Value {
+            key,
+            string: Some(st),
+            ..
+        } => {
+            // A value from a closed set that documents itself (uv's `prerelease` modes).
+            let (tool, path) = split_tool(key)?;
+            let value = text.get(st.content.clone())?;
+            let doc = schema::value_candidates(&cat, tool, &path)
+                .into_iter()
+                .find(|v| v.text.as_deref() == Some(value))?
+                .documentation?;
+            Some(Hover {
+                markdown: format!("**`\"{value}\"`**\n\n{doc}"),
+                range: Some(st.range.clone()),
+            })
+        }
         Cursor::Header { range, .. } => {
             let inner = text.get(range.clone())?.trim();
             let parts: Vec<String> = inner

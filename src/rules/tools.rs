@@ -52,10 +52,23 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let overrides = cx.facts.tool_schemas.clone().unwrap_or_default();
     let cat = Catalog::new(&overrides);
+    // In a file with a syntax error the typed view was parsed with the broken lines blanked
+    // out, so what follows may sit in the wrong table until the user finishes typing: report
+    // only what comes before the first error.
+    let cutoff = if cx.manifest.repaired {
+        cx.manifest
+            .syntax_errors
+            .iter()
+            .map(|e| e.range.start)
+            .min()
+    } else {
+        None
+    };
     for tf in schema::validate_document(&cat, root) {
         out.extend(
             tf.findings
                 .into_iter()
+                .filter(|f| cutoff.is_none_or(|c| f.range.start < c))
                 .filter_map(|f| diagnostic(cx, &tf.tool, f)),
         );
     }
