@@ -125,8 +125,13 @@ fn diagnostic(cx: &Context, tool: &str, f: Finding) -> Option<Diagnostic> {
             }
         }
         FindingKind::NotAllowed => {
-            let d =
-                TOOL_VALUE_NOT_ALLOWED.diag(f.range.clone(), format!("{} (in `{at}`)", f.message));
+            let d = TOOL_VALUE_NOT_ALLOWED.diag(
+                f.range.clone(),
+                format!(
+                    "{} (in `{at}`, per the {tool} schema, which may predate newer values)",
+                    f.message
+                ),
+            );
             match &f.suggestion {
                 Some(s) if cx.slice(&f.range).starts_with(['"', '\'']) => {
                     d.with_fix(Fix::suggested(
