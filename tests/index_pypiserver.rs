@@ -25,11 +25,20 @@ impl Drop for Running {
 
 fn python_next_to(pypi_server: &Path) -> PathBuf {
     let dir = pypi_server.parent().expect("bin dir");
-    ["python", "python3", "python.exe"].iter().map(|n| dir.join(n)).find(|p| p.exists()).expect("python in the venv")
+    ["python", "python3", "python.exe"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.exists())
+        .expect("python in the venv")
 }
 
 fn run_python(python: &Path, code: &str, args: &[&str]) {
-    let status = Command::new(python).arg("-c").arg(code).args(args).status().expect("run python");
+    let status = Command::new(python)
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .status()
+        .expect("run python");
     assert!(status.success(), "python failed: {code}");
 }
 
@@ -62,7 +71,9 @@ h.save()
 #[allow(clippy::print_stderr)]
 async fn versions_from_pypiserver_with_basic_auth() {
     let Some(server) = std::env::var_os("PYPROJECT_LSP_PYPISERVER") else {
-        eprintln!("skipped: PYPROJECT_LSP_PYPISERVER is not set (scripts/setup-pypiserver.sh prints the path)");
+        eprintln!(
+            "skipped: PYPROJECT_LSP_PYPISERVER is not set (scripts/setup-pypiserver.sh prints the path)"
+        );
         return;
     };
     let server = PathBuf::from(server);
@@ -72,12 +83,20 @@ async fn versions_from_pypiserver_with_basic_auth() {
     let packages = dir.join("packages");
     std::fs::create_dir_all(&packages).expect("packages dir");
     for version in ["0.1.0", "0.2.0"] {
-        run_python(&python, WHEEL, &[packages.to_str().expect("utf8"), "tiny_demo", version]);
+        run_python(
+            &python,
+            WHEEL,
+            &[packages.to_str().expect("utf8"), "tiny_demo", version],
+        );
     }
     let htpasswd = dir.join("htpasswd");
     run_python(&python, HTPASSWD, &[htpasswd.to_str().expect("utf8")]);
 
-    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
     let child = Command::new(&server)
         .args(["run", "-i", "127.0.0.1", "-p", &port.to_string(), "-P"])
         .arg(&htpasswd)
@@ -90,7 +109,10 @@ async fn versions_from_pypiserver_with_basic_auth() {
     let _running = Running(child);
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "pypi-server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "pypi-server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
@@ -102,15 +124,32 @@ async fn versions_from_pypiserver_with_basic_auth() {
 
     // Without credentials the index refuses, and that is not mistaken for "no such project".
     let anonymous = sources(format!("http://127.0.0.1:{port}/simple/"));
-    let a = index.project(&anonymous, "tiny-demo", Duration::from_secs(10)).await.expect("answer");
+    let a = index
+        .project(&anonymous, "tiny-demo", Duration::from_secs(10))
+        .await
+        .expect("answer");
     assert!(matches!(a.outcome, Outcome::Failed(_)), "{:?}", a.outcome);
 
     let with_auth = sources(format!("http://alice:s3cret@127.0.0.1:{port}/simple/"));
-    let a = index.project(&with_auth, "Tiny_Demo", Duration::from_secs(10)).await.expect("answer");
-    let Outcome::Found(project) = &a.outcome else { panic!("expected the project, got {:?}", a.outcome) };
-    let versions: BTreeSet<&str> = project.releases.iter().map(|r| r.version.as_str()).collect();
+    let a = index
+        .project(&with_auth, "Tiny_Demo", Duration::from_secs(10))
+        .await
+        .expect("answer");
+    let Outcome::Found(project) = &a.outcome else {
+        panic!("expected the project, got {:?}", a.outcome)
+    };
+    let versions: BTreeSet<&str> = project
+        .releases
+        .iter()
+        .map(|r| r.version.as_str())
+        .collect();
     assert_eq!(versions, BTreeSet::from(["0.1.0", "0.2.0"]));
-    assert!(project.releases.iter().all(|r| r.files == 1 && r.yanked.is_none()));
+    assert!(
+        project
+            .releases
+            .iter()
+            .all(|r| r.files == 1 && r.yanked.is_none())
+    );
     assert!(!a.index.as_deref().unwrap_or("").contains("s3cret"));
     let _ = std::fs::remove_dir_all(&dir);
 }
