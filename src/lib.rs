@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod features;
 pub mod files;
+pub mod index;
 pub mod log;
 pub mod manifest;
 pub mod rules;

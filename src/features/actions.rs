@@ -43,6 +43,8 @@ pub fn actions(snapshot: &Snapshot, range: Range<usize>, diagnostics: &[Diagnost
         }
     }
     let _ = (snapshot, facts);
+    out.extend(crate::features::dependencies::source_actions(snapshot, facts));
+    out.extend(crate::features::classifiers::source_actions(snapshot, facts));
     // SOURCE ACTIONS: add `out.extend(crate::features::family::source_actions(snapshot, facts));` here
     out
 }

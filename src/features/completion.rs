@@ -36,6 +36,8 @@ pub fn completions(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Complet
         Cursor::None => {}
     }
     crate::features::tools::complete(&cx, &mut out);
+    crate::features::dependencies::complete(&cx, &mut out);
+    crate::features::classifiers::complete(&cx, &mut out);
     // FAMILY COMPLETIONS: add `crate::features::family::complete(&cx, &mut out);` here
     out
 }

@@ -2,7 +2,9 @@
 //! document links, goto definition, inlay hints. No I/O, no LSP types; `convert` does the LSP side.
 
 pub mod actions;
+pub mod classifiers;
 pub mod completion;
+pub mod dependencies;
 pub mod hover;
 pub mod tools;
 

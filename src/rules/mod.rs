@@ -5,6 +5,8 @@
 //! the user's rule levels and `# pyproject-lsp: ignore[...]` comments.
 
 pub mod build_system;
+pub mod classifiers;
+pub mod dependencies;
 pub mod dependencies_syntax;
 pub mod files;
 pub mod license;
@@ -118,6 +120,8 @@ pub struct Facts {
     // FACTS: one field per leaf (index answers, Python analysis), added by their owners.
     /// `[tool.*]` schemas from the `schemas` setting (`crate::schema::load_overrides`); bundled ones need nothing.
     pub tool_schemas: Option<std::sync::Arc<crate::schema::Overrides>>,
+    /// Package index answers for the document's requirements (`crate::index::Index::facts`).
+    pub index: crate::index::IndexFacts,
 }
 
 pub struct Context<'a> {
@@ -147,6 +151,8 @@ pub fn all() -> Vec<&'static Rule> {
         build_system::RULES,
         license::RULES,
         tools::RULES,
+        dependencies::RULES,
+        classifiers::RULES,
         // FAMILIES (registry): add `family::RULES,` here
     ];
     families.iter().flat_map(|f| f.iter().copied()).collect()
@@ -162,6 +168,8 @@ pub fn diagnostics(cx: &Context) -> Vec<Diagnostic> {
     build_system::check(cx, &mut out);
     license::check(cx, &mut out);
     tools::check(cx, &mut out);
+    dependencies::check(cx, &mut out);
+    classifiers::check(cx, &mut out);
     // FAMILIES (checks): add `family::check(cx, &mut out);` here
     finish(cx, out)
 }
