@@ -3,8 +3,8 @@
 # environment, and runs it with no Rust toolchain on PATH: what `pip install pyproject-lsp` gives a
 # user on a clean machine.
 #
-# Needs: python3 (3.9+) with venv and pip, the Rust toolchain; maturin and pre-commit (to validate
-# .pre-commit-hooks.yaml) are installed into target/wheel/build-venv from the package registry.
+# Needs: python3 (3.9+) with venv and pip, the Rust toolchain; maturin, pre-commit (to validate
+# .pre-commit-hooks.yaml) and uv (for `uvx`) are installed into target/wheel/build-venv from the package registry.
 # Env:   WHEEL_PROFILE=release (default) | debug   (debug reuses `cargo build`'s target/debug)
 set -euo pipefail
 
@@ -27,10 +27,10 @@ py_version=$(sed -n '/^\[project\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' "$RO
   fail "version mismatch: Cargo.toml '$cargo_version', pyproject.toml '$py_version'"
 
 mkdir -p "$WORK"
-if [ ! -x "$BUILD_VENV/bin/maturin" ] || [ ! -x "$BUILD_VENV/bin/pre-commit" ]; then
-  log "installing maturin into $BUILD_VENV"
+if [ ! -x "$BUILD_VENV/bin/maturin" ] || [ ! -x "$BUILD_VENV/bin/pre-commit" ] || [ ! -x "$BUILD_VENV/bin/uvx" ]; then
+  log "installing maturin, pre-commit and uv into $BUILD_VENV"
   "$PYTHON" -m venv "$BUILD_VENV"
-  "$BUILD_VENV/bin/pip" install -q --disable-pip-version-check 'maturin>=1.7,<2' 'pre-commit>=3'
+  "$BUILD_VENV/bin/pip" install -q --disable-pip-version-check 'maturin>=1.7,<2' 'pre-commit>=3' uv
 fi
 
 # The pre-commit hook definition must be valid for pre-commit itself.
@@ -70,6 +70,13 @@ bin=$("${clean_env[@]}" sh -c 'command -v pyproject-lsp') || fail "pyproject-lsp
 version_out=$("${clean_env[@]}" pyproject-lsp --version)
 log "pyproject-lsp --version: $version_out"
 [[ $version_out == *"$py_version"* ]] || fail "--version does not print $py_version"
+
+# `uvx pyproject-lsp` runs the same wheel from uv's cache, also without Rust (and offline).
+py_real=$("$PYTHON" -c 'import sys; print(sys.executable)')
+uvx_out=$("${clean_env[@]}" UV_CACHE_DIR="$WORK/uv-cache" "$BUILD_VENV/bin/uvx" --offline --no-config \
+  --python "$py_real" --from "$wheel" pyproject-lsp --version 2>&1) || fail "uvx: $uvx_out"
+[[ $uvx_out == *"pyproject-lsp $py_version"* ]] || fail "uvx pyproject-lsp --version printed: $uvx_out"
+log "uvx --from <wheel> pyproject-lsp --version: ok"
 
 # A valid project: no diagnostics, exit 0.
 set +e
