@@ -597,3 +597,31 @@ async fn json_api_metadata_with_vulnerabilities_on_pypi_like_indexes() {
     assert!(index.cached_metadata(&src, "pycrypto").is_some());
     assert_eq!(server.total_hits(), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn completion_facts_wait_at_most_the_given_time_and_a_later_call_gets_the_rest() {
+    let server = Server::start();
+    server.route(
+        "/simple/click/",
+        Reply::json(fixture("simple/click.json")).delayed(Duration::from_millis(600)),
+    );
+    let index = Index::new(options(None), &no_env);
+    let src = sources(&[server.url("/simple/")]);
+    let names = vec!["click".to_string()];
+    let t = Instant::now();
+    let facts = index
+        .completion_facts(&src, &names, Some("click"), Duration::from_millis(100))
+        .await;
+    assert!(
+        t.elapsed() < Duration::from_millis(400),
+        "waited {:?}",
+        t.elapsed()
+    );
+    assert!(facts.project("click").is_none());
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let facts = index
+        .completion_facts(&src, &names, Some("click"), Duration::from_millis(100))
+        .await;
+    found(facts.project("click").expect("answered by now"));
+    assert_eq!(server.hits("/simple/click/"), 1);
+}

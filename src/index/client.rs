@@ -233,6 +233,34 @@ impl Index {
         facts
     }
 
+    /// The one call for completion: waits at most `wait` (100 ms in the server) for the project
+    /// being completed (`focus`, see `features::dependencies::completion_target`) and, once it
+    /// is known, for its metadata (extras), then returns the facts for all `names`. Whatever is
+    /// not there in time is fetched on; the completion says `isIncomplete` and the next request
+    /// gets it.
+    pub async fn completion_facts(
+        &self,
+        sources: &Sources,
+        names: &[String],
+        focus: Option<&str>,
+        wait: Duration,
+    ) -> IndexFacts {
+        if let Some(focus) = focus {
+            let deadline = tokio::time::Instant::now() + wait;
+            if self
+                .project(sources, focus, wait)
+                .await
+                .is_some_and(|a| a.project().is_some())
+            {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let _ = self.metadata(sources, focus, left).await;
+            }
+        }
+        let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
+        all.extend(focus);
+        self.facts(sources, all)
+    }
+
     fn cached_quiet(&self, key: &str) -> Option<Arc<Answer>> {
         lock(&self.shared.projects).get(key).cloned()
     }

@@ -200,6 +200,40 @@ impl Options {
     }
 }
 
+/// Client options from the server's settings and the environment: `PYPROJECT_LSP_OFFLINE=1`
+/// turns the network off as the `offline` setting does; the cache directory is
+/// `PYPROJECT_LSP_CACHE_DIR`, else the `cache.dir` setting, else the user cache folder.
+pub fn options(
+    offline: bool,
+    cache_dir_setting: Option<&std::path::Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Options {
+    let offline = offline
+        || env("PYPROJECT_LSP_OFFLINE").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+    let home = cache::home_dir(env);
+    let setting = cache_dir_setting.and_then(|p| p.to_str());
+    Options::new(offline, cache::cache_dir(setting, env, home.as_deref()))
+}
+
+/// Where to ask for one document's requirements: settings (`index.url`, `index.extraUrls`), the
+/// document's `[tool.uv]`, the environment, pip.conf, netrc (see [`sources`]).
+pub fn sources_for(
+    url: Option<&str>,
+    extra_urls: &[String],
+    pyproject: Option<&toml_edit::Table>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Sources {
+    let home = cache::home_dir(env);
+    sources::resolve(&sources::Inputs {
+        url,
+        extra_urls,
+        pyproject,
+        env,
+        home: home.as_deref(),
+        system_config: true,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
