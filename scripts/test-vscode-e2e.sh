@@ -11,6 +11,8 @@
 # Usage: scripts/test-vscode-e2e.sh [--install-only]
 # Env:   SERVER_PATH  server binary (default: target/debug/pyproject-lsp, built if missing)
 #        VSIX         extension package (default: built by scripts/test-vscode.sh)
+#        E2E_SERVER_FROM=setting (default): the server is named by `pyproject-lsp.server.path`;
+#                        bundled: a platform-specific .vsix with SERVER_PATH inside, no setting
 #        PORT         code-server port on 127.0.0.1 (default 8089)
 set -euo pipefail
 
@@ -85,9 +87,14 @@ if [ ! -x "$SERVER_PATH" ]; then
   log "building $SERVER_PATH"
   (cd "$ROOT" && cargo build --quiet --bin pyproject-lsp)
 fi
+FROM=${E2E_SERVER_FROM:-setting}
 if [ -z "${VSIX:-}" ]; then
   log "building the extension (scripts/test-vscode.sh)"
-  VSIX=$(SERVER_BINARY=/nonexistent "$ROOT/scripts/test-vscode.sh" | head -1)
+  if [ "$FROM" = bundled ]; then
+    VSIX=$(SERVER_BINARY=$SERVER_PATH "$ROOT/scripts/test-vscode.sh" | sed -n 2p)
+  else
+    VSIX=$(SERVER_BINARY=/nonexistent "$ROOT/scripts/test-vscode.sh" | head -1)
+  fi
 fi
 [ -f "$VSIX" ] || { echo "no .vsix at '$VSIX'" >&2; exit 2; }
 
@@ -99,9 +106,15 @@ mkdir -p "$RUN/user/User" "$RUN/ext"
 cp -r "$ROOT/tests/fixtures/editors/project" "$RUN/project"
 export XDG_CONFIG_HOME=$RUN/xdg-config XDG_DATA_HOME=$RUN/xdg-data XDG_CACHE_HOME=$RUN/xdg-cache
 export PYPROJECT_LSP_OFFLINE=1 PYPROJECT_LSP_CACHE_DIR=$RUN/server-cache
+setting_path=$SERVER_PATH
+expect_proc=$SERVER_PATH
+if [ "$FROM" = bundled ]; then
+  setting_path=""
+  expect_proc=/server/pyproject-lsp
+fi
 cat > "$RUN/user/User/settings.json" <<JSON
 {
-  "pyproject-lsp.server.path": "$SERVER_PATH",
+  "pyproject-lsp.server.path": "$setting_path",
   "pyproject-lsp.offline": true,
   "security.workspace.trust.enabled": false,
   "telemetry.telemetryLevel": "off",
@@ -134,14 +147,15 @@ set +e
 CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/project" OUT_DIR=$OUT TOOLS=$TOOLS node "$ROOT/scripts/vscode-e2e.mjs"
 rc=$?
 # The server process the extension started, with the --stdio argument the client adds.
-server_procs=$(ps -eo args | grep -F -- "$SERVER_PATH --stdio" | grep -v grep)
+server_procs=$(ps -eo args | grep -F -- "$expect_proc --stdio" | grep -v grep)
 set -e
 channel_log=$(find "$RUN/user/logs" -path '*pyproject-lsp*' -name '*.log' 2>/dev/null | head -1)
 echo "--- server processes: ${server_procs:-none}"
 echo "--- extension output channel ($channel_log) ---"
 [ -n "$channel_log" ] && head -20 "$channel_log"
-if [ -z "$server_procs" ]; then echo "FAIL: no '$SERVER_PATH --stdio' process" >&2; rc=1; fi
-if [ -z "$channel_log" ] || ! grep -q 'server started: pyproject-lsp' "$channel_log"; then
+if [ -z "$server_procs" ]; then echo "FAIL: no '$expect_proc --stdio' process" >&2; rc=1; fi
+if [ -z "$channel_log" ] || ! grep -q "(found by $FROM)" "$channel_log" ||
+  ! grep -q 'server started: pyproject-lsp' "$channel_log"; then
   echo "FAIL: the output channel does not say the server started" >&2
   rc=1
 fi
