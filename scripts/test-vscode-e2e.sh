@@ -18,7 +18,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$ROOT/target/vscode-e2e
-TOOLS=$OUT/tools
+TOOLS=${E2E_TOOLS:-$OUT/tools}
 CS_VERSION=4.100.3      # newest code-server whose engines.node accepts Node 20
 PLAYWRIGHT_VERSION=1.65.1
 STAMP=$TOOLS/.installed-$CS_VERSION-$PLAYWRIGHT_VERSION
