@@ -387,3 +387,29 @@ async fn inlay_hints_and_update_all_keep_formatting() {
     );
     assert!(features::dependencies::source_actions(&snapshot2, &facts).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_prefix_and_offset_is_safe_with_real_facts() {
+    let server = serve();
+    let text = "[project]\nname = \"démo\"\nrequires-python = \">=3.9\"\ndependencies = [\n  \"requests[socks] (>=2.0,<3) ; python_version >= '3.9'\",\n  \"click==8.*\", 'tomli>=1,!=2.0.0', \"httpx @ https://x.test/h.whl\", \"pycrypto===2.6.1\", \"é>=1\",\n]\n[dependency-groups]\ndev = [\"tomli~=2.0\", { include-group = \"x\" }]\n[tool.poetry.dependencies]\nclick = { version = \"^8.1\" }\ntomli = \"~2\"\n";
+    let (_, _, facts) = setup(&server, text).await;
+    let mut cut = 0;
+    while cut <= text.len() {
+        if text.is_char_boundary(cut) {
+            let document = Arc::new(Document::new(text[..cut].to_string(), 1));
+            let (snapshot, _) = Snapshot::new(None, document, None);
+            let _ = features::diagnostics(&snapshot, &facts);
+            let _ = features::completion::completions(&snapshot, cut, &facts);
+            let _ = features::hover::hover(&snapshot, cut.saturating_sub(1), &facts);
+            let _ = features::dependencies::inlay_hints(&snapshot, &facts);
+            let _ = features::dependencies::source_actions(&snapshot, &facts);
+        }
+        cut += 1;
+    }
+    let document = Arc::new(Document::new(text.to_string(), 1));
+    let (snapshot, _) = Snapshot::new(None, document, None);
+    for offset in 0..=text.len() {
+        let _ = features::completion::completions(&snapshot, offset, &facts);
+        let _ = features::hover::hover(&snapshot, offset, &facts);
+    }
+}
