@@ -625,3 +625,32 @@ async fn completion_facts_wait_at_most_the_given_time_and_a_later_call_gets_the_
     found(facts.project("click").expect("answered by now"));
     assert_eq!(server.hits("/simple/click/"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metadata_falls_back_to_pep658_when_the_json_api_is_missing() {
+    let server = Server::start();
+    // A private index whose root also ends in /simple/ (pypiserver, devpi): no JSON API there.
+    server.route(
+        "/simple/demo/",
+        Reply::html(
+            r#"<a href="/files/demo-2.0-py3-none-any.whl" data-core-metadata="true">demo-2.0-py3-none-any.whl</a>"#,
+        ),
+    );
+    server.route(
+        "/files/demo-2.0-py3-none-any.whl.metadata",
+        Reply::new(
+            200,
+            "binary/octet-stream",
+            "Metadata-Version: 2.1\nName: demo\nVersion: 2.0\nProvides-Extra: cli\n",
+        ),
+    );
+    let index = Index::new(options(None), &no_env);
+    let src = sources(&[server.url("/simple/")]);
+    let meta = index
+        .metadata(&src, "demo", Duration::from_secs(5))
+        .await
+        .expect("metadata");
+    assert_eq!(meta.extras, vec!["cli"]);
+    assert_eq!(server.hits("/pypi/demo/json"), 1);
+    assert_eq!(server.hits("/files/demo-2.0-py3-none-any.whl.metadata"), 1);
+}

@@ -468,7 +468,7 @@ impl Index {
                 |s| &s.metadata_flights,
                 key,
                 move || async move {
-                    let fetched = this.fetch_metadata(&indexes, &answer, &version).await;
+                    let fetched = this.fetch_metadata(&indexes, &answer).await;
                     let now = SystemTime::now();
                     if let (Some(m), Some(dir)) = (&fetched, &this.shared.options.cache_dir) {
                         cache::write_metadata(
@@ -525,51 +525,55 @@ impl Index {
     /// PyPI-like indexes: the JSON API (it also carries vulnerabilities). Others: the PEP 658
     /// metadata file when the index offers one. Nothing else is tried: a private index's
     /// metadata is never asked of another host.
-    async fn fetch_metadata(
-        &self,
-        indexes: &[IndexUrl],
-        answer: &Answer,
-        version: &str,
-    ) -> Option<Arc<Metadata>> {
+    async fn fetch_metadata(&self, indexes: &[IndexUrl], answer: &Answer) -> Option<Arc<Metadata>> {
         let shared = &self.shared;
         let client = shared.http.as_ref()?;
         let project = answer.project()?;
         let index = indexes.iter().find(|i| Some(i.shown()) == answer.index)?;
         let _permit = shared.permits.acquire().await.ok()?;
-        let (url, json) = match index.json_api_url(&project.name) {
-            Some(url) => (url, true),
-            None => {
-                let (v, url) = project.metadata.as_ref()?;
-                if v != version {
-                    return None;
-                }
-                (reqwest::Url::parse(url).ok()?, false)
-            }
-        };
+        // PyPI-like indexes first (the JSON API also carries vulnerabilities); an index whose
+        // root merely ends in `/simple/` (pypiserver, devpi) answers 404 there, and then the
+        // PEP 658 file is tried.
+        if let Some(url) = index.json_api_url(&project.name)
+            && let Some(body) = self.get_small(client, index, url).await
+            && let Ok(meta) = metadata::parse_json_api(&body)
+        {
+            return Some(Arc::new(meta));
+        }
+        let (_, url) = project.metadata.as_ref()?;
+        let body = self
+            .get_small(client, index, reqwest::Url::parse(url).ok()?)
+            .await?;
+        let meta = metadata::parse_core_metadata(&String::from_utf8_lossy(&body));
+        // A metadata file that is not one (an error page served as 200) has no version.
+        if meta.version.is_empty() {
+            return None;
+        }
+        Some(Arc::new(meta))
+    }
+
+    /// A GET with the index's credentials (only to the index's own host: files may live on a
+    /// CDN); the body of a 2xx answer, else `None`.
+    async fn get_small(
+        &self,
+        client: &reqwest::Client,
+        index: &IndexUrl,
+        url: reqwest::Url,
+    ) -> Option<Vec<u8>> {
         let mut request = client.get(url.clone());
-        // Credentials go only to the index's own host (files may live on a CDN).
         if let Some(c) = &index.credentials
             && url.host_str() == index.url.host_str()
         {
             request = request.basic_auth(&c.username, c.password.as_ref());
         }
-        shared.requests.fetch_add(1, Ordering::Relaxed);
+        self.shared.requests.fetch_add(1, Ordering::Relaxed);
         let response = request.send().await.ok()?;
         if !response.status().is_success() {
             return None;
         }
-        let body = http::body(response, shared.options.max_body).await.ok()?;
-        let meta = if json {
-            metadata::parse_json_api(&body).ok()?
-        } else {
-            let m = metadata::parse_core_metadata(&String::from_utf8_lossy(&body));
-            // A metadata file that is not one (an error page served as 200) has no version.
-            if m.version.is_empty() {
-                return None;
-            }
-            m
-        };
-        Some(Arc::new(meta))
+        http::body(response, self.shared.options.max_body)
+            .await
+            .ok()
     }
 
     // ----- project names -----
