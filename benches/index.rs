@@ -121,6 +121,7 @@ fn main() {
         index: Some("https://pypi.org/simple/".into()),
         fetched: SystemTime::now(),
         etag: None,
+        refresh_failed: None,
     };
     cache::write_answer(&record, &answer);
     let record_size = std::fs::metadata(&record).map(|m| m.len()).unwrap_or(0);

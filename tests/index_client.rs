@@ -489,6 +489,14 @@ async fn stale_data_is_served_at_once_and_revalidated_or_kept_on_error() {
         .await
         .expect("answer");
     assert_eq!(found(&served), found(&first));
+    assert!(
+        served
+            .refresh_failed
+            .as_deref()
+            .is_some_and(|w| w.contains("500")),
+        "{:?}",
+        served.refresh_failed
+    );
     // And the disk record is still the good one.
     assert!(
         cache::read_answer(&cache::project_path(

@@ -455,6 +455,9 @@ pub fn describe(
         " · data {}",
         age(answer, facts.now.unwrap_or_else(SystemTime::now))
     ));
+    if let Some(why) = &answer.refresh_failed {
+        footer.push_str(&format!(" (the index could not be reached: {why})"));
+    }
     md.push_str(&footer);
     md
 }

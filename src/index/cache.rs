@@ -112,6 +112,7 @@ pub fn read_answer(path: &Path) -> Option<Answer> {
         index: record.index,
         fetched: time(record.fetched),
         etag: record.etag,
+        refresh_failed: None,
     })
 }
 

@@ -311,9 +311,22 @@ impl Index {
     ) -> Arc<Answer> {
         let shared = &self.shared;
         if !answer.is_definite() {
+            let why = match &answer.outcome {
+                Outcome::Failed(why) => why.clone(),
+                _ => String::new(),
+            };
             let failure = Arc::new(answer);
             lock(&shared.failures).insert(key.to_string(), (Instant::now(), failure.clone()));
-            return previous.unwrap_or(failure);
+            let Some(previous) = previous else {
+                return failure;
+            };
+            // The older data stays the answer, marked so that hover can say why it is old.
+            let marked = Arc::new(Answer {
+                refresh_failed: Some(why),
+                ..(*previous).clone()
+            });
+            lock(&shared.projects).insert(key.to_string(), marked.clone());
+            return marked;
         }
         let answer = Arc::new(answer);
         lock(&shared.failures).remove(key);
@@ -370,6 +383,7 @@ impl Index {
             {
                 return Answer {
                     fetched: SystemTime::now(),
+                    refresh_failed: None,
                     ..p.clone()
                 };
             }
@@ -416,6 +430,7 @@ impl Index {
                     index: Some(shown),
                     fetched: SystemTime::now(),
                     etag,
+                    refresh_failed: None,
                 },
                 Err(e) => Answer::failed(format!("{shown}: {e}")),
             };
@@ -425,6 +440,7 @@ impl Index {
             index: None,
             fetched: SystemTime::now(),
             etag: None,
+            refresh_failed: None,
         }
     }
 

@@ -104,6 +104,8 @@ pub struct Answer {
     pub fetched: SystemTime,
     /// The validator for the next conditional request.
     pub etag: Option<String>,
+    /// Set when this is older data served because the last refresh failed (why it failed).
+    pub refresh_failed: Option<String>,
 }
 
 impl Answer {
@@ -113,6 +115,7 @@ impl Answer {
             index: None,
             fetched: SystemTime::now(),
             etag: None,
+            refresh_failed: None,
         }
     }
 
