@@ -289,3 +289,352 @@ fn half_written_and_binary_files_do_not_break_the_scan() {
     assert!(broken.scanned.imports.iter().any(|i| i.module == "ok"));
     let _ = fs::remove_dir_all(&project);
 }
+
+// ---- The PP6xx and PP5xx rules over these facts, fixes applied back and checked again. ----
+
+use pyproject_lsp::diagnostic::{Diagnostic, Edit};
+use pyproject_lsp::document::Document;
+use pyproject_lsp::manifest::edit;
+use pyproject_lsp::rules::Facts;
+use pyproject_lsp::state::Snapshot;
+
+/// Runs every rule on the project's pyproject.toml with freshly scanned sources.
+fn diagnostics(project: &Path) -> Vec<Diagnostic> {
+    let path = project.join("pyproject.toml");
+    let text = fs::read_to_string(&path).expect("read pyproject");
+    let (snapshot, _) = Snapshot::new(
+        Some(path),
+        std::sync::Arc::new(Document::new(text, 0)),
+        None,
+    );
+    let settings = Settings::from_config(&snapshot.settings);
+    let scanned = sources::scan_project(project, &settings, &mut Cache::default());
+    let facts = Facts {
+        sources: Some(std::sync::Arc::new(scanned)),
+        ..Facts::default()
+    };
+    pyproject_lsp::features::diagnostics(&snapshot, &facts)
+}
+
+fn with_code<'a>(diags: &'a [Diagnostic], code: &str) -> Vec<&'a Diagnostic> {
+    diags.iter().filter(|d| d.code == code).collect()
+}
+
+/// Applies a fix: edits without a path go to pyproject.toml, the others to their file.
+fn apply(project: &Path, edits: &[Edit]) {
+    let pyproject = project.join("pyproject.toml");
+    let mut by_file: Vec<(PathBuf, Vec<Edit>)> = Vec::new();
+    for e in edits {
+        let file = e.path.clone().unwrap_or_else(|| pyproject.clone());
+        let local = Edit {
+            path: None,
+            ..e.clone()
+        };
+        match by_file.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, list)) => list.push(local),
+            None => by_file.push((file, vec![local])),
+        }
+    }
+    for (file, list) in by_file {
+        let text = fs::read_to_string(&file).expect("read");
+        fs::write(&file, edit::apply(&text, &list)).expect("write");
+    }
+}
+
+#[test]
+fn undeclared_imports_are_errors_with_sites_and_a_fix() {
+    let project = copy_fixture("undeclared");
+    let diags = diagnostics(&project);
+    let undeclared = with_code(&diags, "PP601");
+    let messages: Vec<&str> = undeclared.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(undeclared.len(), 3, "{messages:#?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`pydantic_settings`") && m.contains("`pydantic-settings`"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`sklearn`") && m.contains("`scikit-learn`"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`bs4`") && m.contains("`beautifulsoup4`"))
+    );
+    // Declared (requests, PyYAML via the bundled map), own, stdlib, TYPE_CHECKING and
+    // optional-in-an-extra (ujson) imports are not reported.
+    for quiet in [
+        "requests",
+        "yaml",
+        "acme",
+        "os",
+        "mypy_boto3_s3",
+        "ujson",
+        "pytest",
+    ] {
+        assert!(
+            !messages.iter().any(|m| m.contains(&format!("`{quiet}`"))),
+            "{quiet}: {messages:#?}"
+        );
+    }
+    let text = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    let pydantic = undeclared
+        .iter()
+        .find(|d| d.message.contains("pydantic"))
+        .expect("pydantic");
+    assert_eq!(&text[pydantic.range.clone()], "dependencies");
+    let site = &pydantic.related[0];
+    assert!(site.location.path.ends_with("src/acme/__init__.py"));
+    // The lazy `import rich` inside a function is optional: a hint, not an error.
+    let optional = with_code(&diags, "PP602");
+    assert!(
+        optional.iter().any(|d| d.message.contains("`rich`")),
+        "{diags:#?}"
+    );
+
+    apply(&project, &pydantic.fixes[0].edits);
+    let fixed = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    assert!(
+        fixed.contains(
+            "dependencies = [\n    \"requests>=2\",\n    \"PyYAML\",\n    \"pydantic-settings\",\n]"
+        ),
+        "{fixed}"
+    );
+    let again = diagnostics(&project);
+    assert_eq!(with_code(&again, "PP601").len(), 2);
+    assert!(
+        !with_code(&again, "PP601")
+            .iter()
+            .any(|d| d.message.contains("pydantic"))
+    );
+    let _ = fs::remove_dir_all(&project);
+}
+
+#[test]
+fn undeclared_import_fix_uses_the_installed_version_and_keeps_sorted_lists_sorted() {
+    let project = copy_fixture("undeclared");
+    let text = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    fs::write(
+        project.join("pyproject.toml"),
+        text.replace(
+            "\"requests>=2\",\n    \"PyYAML\",\n",
+            "\"PyYAML\",\n    \"requests>=2\",\n",
+        ),
+    )
+    .expect("write");
+    let site = project.join(".venv/lib/python3.12/site-packages/pydantic_settings-2.6.1.dist-info");
+    fs::create_dir_all(&site).expect("mkdir");
+    fs::write(
+        site.join("METADATA"),
+        "Metadata-Version: 2.3\nName: pydantic-settings\nVersion: 2.6.1\n\n",
+    )
+    .expect("w");
+    fs::write(site.join("RECORD"), "pydantic_settings/__init__.py,,\n").expect("w");
+    let diags = diagnostics(&project);
+    let pydantic = with_code(&diags, "PP601")
+        .into_iter()
+        .find(|d| d.message.contains("pydantic"))
+        .expect("reported");
+    assert!(pydantic.fixes[0].safe, "the environment proves the mapping");
+    apply(&project, &pydantic.fixes[0].edits);
+    let fixed = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    assert!(
+        fixed.contains("dependencies = [\n    \"pydantic-settings>=2.6\",\n    \"PyYAML\",\n    \"requests>=2\",\n]"),
+        "{fixed}"
+    );
+    let _ = fs::remove_dir_all(&project);
+}
+
+#[test]
+fn import_map_setting_maps_an_import() {
+    let project = copy_fixture("undeclared");
+    let text = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    fs::write(
+        project.join("pyproject.toml"),
+        format!("{text}\n[tool.pyproject-lsp]\nimport-map = {{ bs4 = \"requests\" }}\n"),
+    )
+    .expect("write");
+    let diags = diagnostics(&project);
+    assert!(
+        !with_code(&diags, "PP601")
+            .iter()
+            .any(|d| d.message.contains("bs4")),
+        "{diags:#?}"
+    );
+    let _ = fs::remove_dir_all(&project);
+}
+
+#[test]
+fn newer_python_needed_with_raise_and_tomli_fixes() {
+    let project = copy_fixture("tomllib");
+    let diags = diagnostics(&project);
+    let needs = with_code(&diags, "PP606");
+    let needed: Vec<String> = needs.iter().map(|d| d.message.clone()).collect();
+    // 3.10 for `match`, 3.11 for tomllib; walrus (3.8) and importlib.metadata (3.8) are fine on
+    // >=3.8; zoneinfo is guarded by sys.version_info.
+    assert_eq!(needs.len(), 2, "{needed:#?}");
+    assert!(
+        needed[0].contains("Python 3.10") && needed[0].contains("match"),
+        "{needed:#?}"
+    );
+    assert!(
+        needed[1].contains("Python 3.11") && needed[1].contains("`tomllib`"),
+        "{needed:#?}"
+    );
+    assert!(!needed.iter().any(|m| m.contains("zoneinfo")));
+    let text = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    assert_eq!(&text[needs[1].range.clone()], "\">=3.8\"");
+    // distutils is gone after 3.11 while `>=3.8` allows newer Pythons.
+    assert!(
+        with_code(&diags, "PP607")
+            .iter()
+            .any(|d| d.message.contains("distutils"))
+    );
+
+    let tomli = needs[1]
+        .fixes
+        .iter()
+        .find(|f| f.title.contains("tomli"))
+        .expect("tomli fix");
+    assert!(
+        tomli.edits.iter().any(|e| e.path.is_some()),
+        "rewrites the import in the source"
+    );
+    apply(&project, &tomli.edits);
+    let source = fs::read_to_string(project.join("mypkg/__init__.py")).expect("read");
+    assert!(source.starts_with("try:\n    import tomllib\nexcept ModuleNotFoundError:  # Python < 3.11\n    import tomli as tomllib\n"), "{source}");
+    let fixed = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    assert!(
+        fixed.contains("dependencies = [\"tomli>=1.1; python_version < '3.11'\"]"),
+        "{fixed}"
+    );
+    let again = diagnostics(&project);
+    assert_eq!(
+        with_code(&again, "PP606").len(),
+        1,
+        "only `match` is left: {again:#?}"
+    );
+    // tomli is declared now; the `backports.zoneinfo` fallback for Python < 3.9 is not.
+    let undeclared: Vec<&str> = with_code(&again, "PP601")
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(undeclared.len(), 1, "{undeclared:#?}");
+    assert!(
+        undeclared[0].contains("`backports.zoneinfo`"),
+        "{undeclared:#?}"
+    );
+
+    let raise = with_code(&again, "PP606")[0].fixes[0].clone();
+    apply(&project, &raise.edits);
+    let fixed = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    assert!(fixed.contains("requires-python = \">=3.10\""), "{fixed}");
+    assert!(with_code(&diagnostics(&project), "PP606").is_empty());
+    let _ = fs::remove_dir_all(&project);
+}
+
+#[test]
+fn dev_only_and_stdlib_dependencies() {
+    let project = copy_fixture("devgroup");
+    let diags = diagnostics(&project);
+    let text = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    let dev = with_code(&diags, "PP603");
+    assert_eq!(dev.len(), 1, "{diags:#?}");
+    assert_eq!(&text[dev[0].range.clone()], "\"rich\"");
+    assert!(with_code(&diags, "PP601").is_empty(), "{diags:#?}");
+    let stdlib = with_code(&diags, "PP605");
+    assert_eq!(stdlib.len(), 1, "asyncio has a marker: {diags:#?}");
+    assert_eq!(&text[stdlib[0].range.clone()], "\"dataclasses\"");
+    // Python 3.10 has dataclasses: the fix removes the backport.
+    apply(&project, &stdlib[0].fixes[0].edits);
+    let fixed = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    assert!(
+        fixed.contains("dependencies = [\"attrs\", \"asyncio; python_version < '3.4'\"]"),
+        "{fixed}"
+    );
+    assert!(with_code(&diagnostics(&project), "PP605").is_empty());
+    let _ = fs::remove_dir_all(&project);
+}
+
+#[test]
+fn unused_dependencies_only_when_enabled_and_certain() {
+    let project = copy_fixture("devgroup");
+    write_venv(&project);
+    let text = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    let text = text.replace("[\"attrs\",", "[\"attrs\", \"protobuf\",");
+    fs::write(project.join("pyproject.toml"), &text).expect("write");
+    assert!(
+        with_code(&diagnostics(&project), "PP604").is_empty(),
+        "off by default"
+    );
+    fs::write(
+        project.join("pyproject.toml"),
+        format!("{text}\n[tool.pyproject-lsp]\ndependencies.report-unused = true\n"),
+    )
+    .expect("write");
+    let diags = diagnostics(&project);
+    let unused = with_code(&diags, "PP604");
+    // protobuf is installed and provides google.protobuf, which nothing imports; attrs is
+    // imported; nothing is known for certain about the others.
+    assert_eq!(unused.len(), 1, "{diags:#?}");
+    assert!(unused[0].message.contains("protobuf"));
+    let _ = fs::remove_dir_all(&project);
+}
+
+#[test]
+fn hyphenated_package_path_is_fixed_to_the_existing_directory() {
+    let project = copy_fixture("layout-hyphen");
+    let diags = diagnostics(&project);
+    let hyphen = with_code(&diags, "PP501");
+    assert_eq!(hyphen.len(), 1, "{diags:#?}");
+    apply(&project, &hyphen[0].fixes[0].edits);
+    let fixed = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    assert!(
+        fixed.contains("packages = [\"src/my_mcp_server\"]"),
+        "{fixed}"
+    );
+    let again = diagnostics(&project);
+    assert!(
+        again.iter().all(|d| !d.code.starts_with("PP5")),
+        "{again:#?}"
+    );
+    let _ = fs::remove_dir_all(&project);
+}
+
+#[test]
+fn layout_paths_and_default_discovery() {
+    let project = copy_fixture("layout-hyphen");
+    let text = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    // A path that does not exist at all.
+    fs::write(
+        project.join("pyproject.toml"),
+        text.replace("src/my-mcp-server", "src/server"),
+    )
+    .expect("write");
+    let diags = diagnostics(&project);
+    let missing = with_code(&diags, "PP502");
+    assert_eq!(missing.len(), 1, "{diags:#?}");
+    assert_eq!(missing[0].fixes[0].title, "Change to `src/my_mcp_server`");
+    // No configuration and a package hatchling will not find by the project name.
+    let bare = text
+        .replace(
+            "[tool.hatch.build.targets.wheel]\npackages = [\"src/my-mcp-server\"]\n",
+            "",
+        )
+        .replace("my-mcp-server", "mcp-thing");
+    fs::write(project.join("pyproject.toml"), &bare).expect("write");
+    let diags = diagnostics(&project);
+    let not_found = with_code(&diags, "PP504");
+    assert_eq!(not_found.len(), 1, "{diags:#?}");
+    apply(&project, &not_found[0].fixes[0].edits);
+    assert!(with_code(&diagnostics(&project), "PP504").is_empty());
+    // uv_build needs `__init__.py` in the module directory.
+    let uv = "[build-system]\nrequires = [\"uv_build\"]\nbuild-backend = \"uv_build\"\n\n[project]\nname = \"my-mcp-server\"\nversion = \"1\"\n\n[tool.uv.build-backend]\nmodule-name = \"my_mcp_server\"\n";
+    fs::write(project.join("pyproject.toml"), uv).expect("write");
+    fs::remove_file(project.join("src/my_mcp_server/__init__.py")).expect("rm");
+    fs::write(project.join("src/my_mcp_server/main.py"), "").expect("w");
+    assert_eq!(with_code(&diagnostics(&project), "PP503").len(), 1);
+    let _ = fs::remove_dir_all(&project);
+}

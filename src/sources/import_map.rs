@@ -88,6 +88,12 @@ const NAMESPACE_ROOTS: &[&str] = &[
     "types",
 ];
 
+/// Whether a top-level name is a namespace package shared by many distributions, where the
+/// distribution follows from a longer dotted name (`google.cloud.storage`).
+pub fn is_namespace_root(top: &str) -> bool {
+    NAMESPACE_ROOTS.contains(&top)
+}
+
 /// The dotted prefixes of `a.b.c`, longest first: `a.b.c`, `a.b`, `a`.
 fn prefixes(module: &str) -> impl Iterator<Item = &str> {
     let mut end = Some(module.len());

@@ -48,6 +48,20 @@ pub struct Settings {
     pub import_map: BTreeMap<String, String>,
 }
 
+impl Settings {
+    /// The scan's part of the server's settings.
+    pub fn from_config(config: &crate::config::Settings) -> Settings {
+        Settings {
+            selection: Selection {
+                include: config.sources_include.clone(),
+                exclude: config.sources_exclude.clone(),
+            },
+            interpreter: config.python_interpreter.clone(),
+            import_map: config.import_map.clone(),
+        }
+    }
+}
+
 /// One scanned file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileScan {

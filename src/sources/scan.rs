@@ -36,6 +36,11 @@ pub struct Import {
     pub range: Range<usize>,
     /// 0-based line of `range.start`.
     pub line: u32,
+    /// The whole import statement (for fixes that rewrite it) and its text.
+    pub statement: Range<usize>,
+    pub statement_text: String,
+    /// The whitespace before the statement on its line ("" when something else precedes it).
+    pub indent: String,
     pub guard: Guard,
 }
 
@@ -68,6 +73,7 @@ pub fn scan(text: &str) -> Scanned {
     let parsed = ruff_python_parser::parse_unchecked(text, options);
     let lines = LineIndex::new(text);
     let mut walker = Walker {
+        text,
         lines: &lines,
         imports: Vec::new(),
         version_names: Vec::new(),
@@ -151,6 +157,7 @@ impl LineIndex {
 }
 
 struct Walker<'a> {
+    text: &'a str,
     lines: &'a LineIndex,
     imports: Vec<Import>,
     /// Module-level names bound to a version test (`PY311 = sys.version_info >= (3, 11)`).
@@ -171,14 +178,42 @@ impl Walker<'_> {
         }
     }
 
-    fn push(&mut self, module: String, names: Vec<String>, range: TextRange, guard: &Guard) {
+    fn push(
+        &mut self,
+        module: String,
+        names: Vec<String>,
+        range: TextRange,
+        statement: TextRange,
+        guard: &Guard,
+    ) {
         let range = byte_range(range);
+        let statement = byte_range(statement);
         let line = self.lines.line(range.start);
+        let statement_text = self
+            .text
+            .get(statement.clone())
+            .unwrap_or_default()
+            .to_string();
+        let line_start = self.text[..statement.start.min(self.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let before = self
+            .text
+            .get(line_start..statement.start)
+            .unwrap_or_default();
+        let indent = if before.trim().is_empty() {
+            before.to_string()
+        } else {
+            String::new()
+        };
         self.imports.push(Import {
             module,
             names,
             range,
             line,
+            statement,
+            statement_text,
+            indent,
             guard: guard.clone(),
         });
     }
@@ -187,7 +222,13 @@ impl Walker<'_> {
         match stmt {
             Stmt::Import(import) => {
                 for alias in &import.names {
-                    self.push(alias.name.id.to_string(), Vec::new(), alias.range, guard);
+                    self.push(
+                        alias.name.id.to_string(),
+                        Vec::new(),
+                        alias.range,
+                        import.range,
+                        guard,
+                    );
                 }
             }
             Stmt::ImportFrom(import) => {
@@ -197,7 +238,13 @@ impl Walker<'_> {
                     return;
                 }
                 let names = import.names.iter().map(|a| a.name.id.to_string()).collect();
-                self.push(module.id.to_string(), names, module.range, guard);
+                self.push(
+                    module.id.to_string(),
+                    names,
+                    module.range,
+                    import.range,
+                    guard,
+                );
             }
             Stmt::If(stmt_if) => {
                 let mut rest = guard.clone();
