@@ -47,6 +47,8 @@ struct Shared {
     metadata_flights: Mutex<HashMap<String, Flight<Option<Arc<Metadata>>>>>,
     names: Mutex<HashMap<String, Arc<Names>>>,
     names_flights: Mutex<HashMap<String, Flight<Result<usize, String>>>>,
+    /// "Did you mean" results per unknown name, dropped when a names list changes.
+    suggestions: Mutex<HashMap<String, Vec<String>>>,
 }
 
 /// Locks a mutex even if a panicking thread poisoned it: the maps stay usable.
@@ -98,6 +100,7 @@ impl Index {
                 metadata_flights: Mutex::default(),
                 names: Mutex::default(),
                 names_flights: Mutex::default(),
+                suggestions: Mutex::default(),
             }),
         }
     }
@@ -213,16 +216,22 @@ impl Index {
             let Some(answer) = self.cached(sources, &name) else {
                 continue;
             };
-            if matches!(answer.outcome, Outcome::NotFound) {
-                let mut similar: Vec<String> = Vec::new();
-                for store in &facts.names {
-                    for s in store.similar(&name, 3) {
-                        if !similar.contains(&s) {
-                            similar.push(s);
+            if matches!(answer.outcome, Outcome::NotFound) && !facts.names.is_empty() {
+                // A full scan (~100 ms over the public index): once per name and names list.
+                let known = lock(&self.shared.suggestions).get(&name).cloned();
+                let similar = known.unwrap_or_else(|| {
+                    let mut similar: Vec<String> = Vec::new();
+                    for store in &facts.names {
+                        for s in store.similar(&name, 3) {
+                            if !similar.contains(&s) {
+                                similar.push(s);
+                            }
                         }
                     }
-                }
-                similar.truncate(3);
+                    similar.truncate(3);
+                    lock(&self.shared.suggestions).insert(name.clone(), similar.clone());
+                    similar
+                });
                 facts.suggestions.insert(name.clone(), similar);
             }
             if let Some(m) = self.cached_metadata(sources, &name) {
@@ -661,6 +670,7 @@ impl Index {
                 match Names::from_bytes(bytes) {
                     Some(names) => {
                         lock(&shared.names).insert(key.clone(), Arc::new(names));
+                        lock(&shared.suggestions).clear();
                     }
                     None => {
                         let _ = std::fs::remove_file(path);
@@ -727,6 +737,7 @@ impl Index {
             cache::write_atomic(path, names.bytes());
         }
         lock(&shared.names).insert(key, Arc::new(names));
+        lock(&shared.suggestions).clear();
         Ok(count)
     }
 }
