@@ -662,3 +662,18 @@ async fn metadata_falls_back_to_pep658_when_the_json_api_is_missing() {
     assert_eq!(server.hits("/pypi/demo/json"), 1);
     assert_eq!(server.hits("/files/demo-2.0-py3-none-any.whl.metadata"), 1);
 }
+
+#[test]
+fn blocking_facts_for_the_cli() {
+    let server = Server::start();
+    server.route("/simple/click/", Reply::json(fixture("simple/click.json")));
+    let src = sources(&[server.url("/simple/")]);
+    let names = vec!["click".to_string(), "nope".to_string()];
+    let facts =
+        pyproject_lsp::index::facts_blocking(options(None), &src, &names, Duration::from_secs(5));
+    found(facts.project("click").expect("click"));
+    assert_eq!(
+        facts.project("nope").map(|a| a.outcome.clone()),
+        Some(Outcome::NotFound)
+    );
+}

@@ -628,7 +628,7 @@ impl Index {
                 &self.shared,
                 |s| &s.names_flights,
                 key,
-                move || async move { this.update_index_names(&task_index).await },
+                move || async move { this.update_index_names(&task_index, true).await },
             );
             let Some(flight) = flight else { continue };
             match wait_flight(
@@ -653,7 +653,17 @@ impl Index {
         }
     }
 
-    async fn update_index_names(&self, index: &IndexUrl) -> Result<usize, String> {
+    /// Loads the names lists already stored on disk, never fetching (for the CLI: a check run
+    /// should not download tens of megabytes). Returns how many names are loaded.
+    pub async fn load_names(&self, sources: &Sources) -> usize {
+        let mut total = 0;
+        for index in &sources.indexes {
+            total += self.update_index_names(index, false).await.unwrap_or(0);
+        }
+        total
+    }
+
+    async fn update_index_names(&self, index: &IndexUrl, fetch: bool) -> Result<usize, String> {
         let shared = &self.shared;
         let key = index.url.to_string();
         let path = shared
@@ -684,9 +694,14 @@ impl Index {
         }
         let loaded = lock(&shared.names).get(&key).map(|n| n.len());
         if let Some(n) = loaded
-            && (age.is_some_and(|a| a < shared.options.names_fresh_for) || shared.http.is_none())
+            && (!fetch
+                || age.is_some_and(|a| a < shared.options.names_fresh_for)
+                || shared.http.is_none())
         {
             return Ok(n);
+        }
+        if !fetch {
+            return Err("no names list stored yet".into());
         }
         let Some(client) = &shared.http else {
             return Err("offline".into());

@@ -237,6 +237,39 @@ pub fn sources_for(
     })
 }
 
+/// For the CLI, which has no runtime of its own: asks the indexes about `names` (waiting at most
+/// `timeout` in all), loads the stored names lists for "did you mean" (never downloading them),
+/// and returns the facts. Without network, cached answers are used and the rest is absent.
+pub fn facts_blocking(
+    options: Options,
+    sources: &Sources,
+    names: &[String],
+    timeout: Duration,
+) -> IndexFacts {
+    let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    else {
+        return IndexFacts::default();
+    };
+    runtime.block_on(async {
+        let index = Index::new(options, &|k| std::env::var(k).ok());
+        let _ = index.load_names(sources).await;
+        index.wait_all(sources, names, timeout).await;
+        // Metadata for the vulnerability check: all started at once, then a short shared wait.
+        for name in names {
+            let _ = index.cached_metadata(sources, name);
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(3).min(timeout);
+        for name in names {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let _ = index.metadata(sources, name, left).await;
+        }
+        index.facts(sources, names.iter().map(String::as_str))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
