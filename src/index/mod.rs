@@ -246,6 +246,10 @@ pub fn facts_blocking(
     names: &[String],
     timeout: Duration,
 ) -> IndexFacts {
+    // Inside a runtime a nested one cannot block: the caller should use `Index` directly.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return IndexFacts::default();
+    }
     let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
