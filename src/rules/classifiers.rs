@@ -36,8 +36,8 @@ pub const DUPLICATE: Rule = Rule {
 pub const LICENSE_WITH_EXPRESSION: Rule = Rule {
     code: "PP204",
     name: "license-classifier-with-expression",
-    severity: Severity::Error,
-    summary: "`License ::` classifiers next to a PEP 639 `license` expression: setuptools refuses to build, and package indexes may reject it.",
+    severity: Severity::Warning,
+    summary: "`License ::` classifiers next to a PEP 639 `license` expression: ambiguous and deprecated; an error with setuptools (77 and later refuse to build), and package indexes may reject it.",
 };
 pub const LICENSE_WITHOUT_EXPRESSION: Rule = Rule {
     code: "PP205",
@@ -236,6 +236,21 @@ fn check_license(cx: &Context, cl: &Classifiers, out: &mut Vec<Diagnostic>) {
     match licence {
         Some(Item::Value(Value::String(expr))) => {
             let expr = expr.value();
+            // Setuptools (also the default without `[build-system]`) refuses to build this;
+            // hatchling, flit, maturin and others accept it.
+            let backend = cx
+                .manifest
+                .get(&["build-system", "build-backend"])
+                .and_then(Item::as_str);
+            let setuptools = backend.is_none_or(|b| b.starts_with("setuptools"));
+            let (severity, consequence) = if setuptools {
+                (Severity::Error, "setuptools refuses to build this")
+            } else {
+                (
+                    Severity::Warning,
+                    "PEP 639 deprecates them, setuptools would refuse to build this",
+                )
+            };
             for item in &licence_items {
                 let mut fixes = vec![Fix::safe(
                     "Remove this License classifier",
@@ -252,10 +267,11 @@ fn check_license(cx: &Context, cl: &Classifiers, out: &mut Vec<Diagnostic>) {
                         .diag(
                             item.span.clone(),
                             format!(
-                                "`{}` next to `license = \"{expr}\"`: PEP 639 replaces License classifiers with the expression; setuptools refuses to build this and package indexes may reject it.",
+                                "`{}` next to `license = \"{expr}\"`: the expression replaces License classifiers; {consequence}, and package indexes may reject it.",
                                 item.value
                             ),
                         )
+                        .with_severity(severity)
                         .with_fixes(fixes),
                 );
             }

@@ -395,20 +395,25 @@ fn score_words(
     let mut last_pos: Option<usize> = None;
     let mut in_order = true;
     let mut last_segment = 0;
-    for (token, scores) in tokens.iter().zip(vocab_scores) {
+    // `:: Typed` asks for a later segment than the first.
+    let skip_first_segment = normalized_query.trim_start().starts_with("::");
+    for (n, (token, scores)) in tokens.iter().zip(vocab_scores).enumerate() {
+        let is_last = n + 1 == tokens.len();
         let mut best: Option<(u32, usize)> = None;
         let maybe_acronym =
             (2..=5).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphabetic());
-        for (pos, &(word, _)) in e.words.iter().enumerate().take(64) {
-            if used & (1 << pos) != 0 {
+        for (pos, &(word, segment)) in e.words.iter().enumerate().take(64) {
+            if used & (1 << pos) != 0 || (n == 0 && skip_first_segment && segment == 0) {
                 continue;
             }
             let mut s = u32::from(scores.get(word as usize).copied().unwrap_or(0));
             if s < 3 && maybe_acronym && acronym_at(token, vocab, &e.words, pos) {
                 s = 3;
             }
-            // The earliest of equally good words wins, so that the order bonus stays stable.
-            if s > 0 && best.is_none_or(|(b, _)| s > b) {
+            // The earliest of equally good words wins, so that the order bonus stays stable;
+            // except for the last query word, which prefers the deepest segment (`typ` is more
+            // likely `Typing :: Typed` than `Typing :: Stubs Only`).
+            if s > 0 && best.is_none_or(|(b, _)| s > b || (is_last && s == b)) {
                 best = Some((s, pos));
             }
         }
