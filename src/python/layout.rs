@@ -96,6 +96,8 @@ pub struct Layout {
     pub extension_modules: Vec<String>,
     /// Observations worth showing (e.g. "packages entry src/x does not exist").
     pub notes: Vec<String>,
+    /// `[project] name` (or poetry's), as written.
+    pub project_name: Option<String>,
 }
 
 /// A module found on disk.
@@ -140,6 +142,12 @@ impl Layout {
     }
 }
 
+/// The import name derived from the project name (`My-Pkg` -> `my_pkg`), when the project
+/// directory's pyproject named one (recorded at discovery).
+pub fn project_name_module(layout: &Layout) -> Option<String> {
+    layout.project_name.as_deref().map(module_name_from_project)
+}
+
 /// Project name as written (`project.name`, else `tool.poetry.name`).
 pub fn project_name(root: &Table) -> Option<String> {
     let name = get(root, &["project", "name"]).or_else(|| get(root, &["tool", "poetry", "name"]))?;
@@ -161,8 +169,9 @@ pub fn discover(project_dir: &Path, root: &Table) -> Layout {
         modules: Vec::new(),
         extension_modules: Vec::new(),
         notes: Vec::new(),
+        project_name: project_name(root),
     };
-    let name = project_name(root);
+    let name = layout.project_name.clone();
     match backend {
         Backend::Hatchling => hatchling(&mut layout, root, name.as_deref()),
         Backend::Setuptools => setuptools(&mut layout, root),

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Location;
 use crate::python::cache::ModuleCache;
-use crate::python::layout::{Layout, ModuleFile, ModuleKind, find_module};
+use crate::python::layout::{self, Backend, Layout, ModuleFile, ModuleKind, find_module};
 use crate::python::reference::Reference;
 use crate::python::summary::{Binding, BindingKind, Class, Function, ImportTarget, ModuleSummary, Value};
 
@@ -37,8 +37,12 @@ pub enum Outcome {
     ModuleNotFound { segment: usize },
     /// `segment` indexes `reference.attrs`; `container` says where we looked.
     ObjectNotFound { segment: usize, container: String },
-    /// We cannot see inside (compiled extension, external package, module `__getattr__`).
+    /// We cannot see inside (compiled extension, module `__getattr__`, a module the build
+    /// generates).
     Opaque(String),
+    /// The top-level module is not part of this project (nor a likely typo of one): it must come
+    /// from another distribution. Holds the top-level name.
+    External(String),
 }
 
 /// A resolved object.
@@ -113,7 +117,7 @@ pub fn resolve(layout: &Layout, cache: &mut ModuleCache, reference: &Reference) 
                 break;
             }
         }
-        resolution.outcome = Outcome::ModuleNotFound { segment };
+        resolution.outcome = missing_module(layout, reference, segment);
         return resolution;
     };
     resolution.module = Some(module.clone());
@@ -148,6 +152,34 @@ pub fn resolve(layout: &Layout, cache: &mut ModuleCache, reference: &Reference) 
     resolution.outcome = Outcome::Found(current);
     resolution.deps = cx.deps;
     resolution
+}
+
+/// Decides what a missing module means: a typo in this project, a module of another
+/// distribution, or a file the build generates (custom `setup.py` or a compiled-code backend).
+fn missing_module(layout: &Layout, reference: &Reference, segment: usize) -> Outcome {
+    let top = reference.module.first().map(|s| s.name.as_str()).unwrap_or("");
+    let own = layout.top_level_names();
+    let project_top = own.iter().any(|n| n == top);
+    let generates = layout.project_dir.join("setup.py").is_file()
+        || matches!(layout.backend, Backend::Other(_) | Backend::Maturin);
+    if segment == 0 {
+        let typo = own.iter().any(|n| crate::python::entry_points::distance(n, top) <= 2 || n.replace('_', "-") == top || n.replace('_', "") == top.replace(['-', '_'], ""));
+        let named_after_project = layout::project_name_module(layout).is_some_and(|m| m == top);
+        if typo && !project_top {
+            return Outcome::ModuleNotFound { segment };
+        }
+        if named_after_project && generates {
+            return Outcome::Opaque(format!("`{top}` is not in the sources; the build ({}) may generate it", layout.backend.label()));
+        }
+        if !named_after_project && !top.contains('-') {
+            return Outcome::External(top.to_string());
+        }
+        return Outcome::ModuleNotFound { segment };
+    }
+    if generates {
+        return Outcome::Opaque(format!("`{}` is not in the sources; the build ({}) may generate it", reference.module_path(), layout.backend.label()));
+    }
+    Outcome::ModuleNotFound { segment }
 }
 
 /// Judges a target for a console script (called with no arguments).

@@ -419,25 +419,11 @@ fn params(p: &ast::Parameters) -> Params {
 
 fn function(def: &ast::StmtFunctionDef, source: &str) -> Function {
     let start = def.range.start().to_usize();
-    // The signature is the text from `def`/`async def` to the end of the header, on one line.
-    let header_start = def
-        .decorator_list
-        .last()
-        .map(|d| d.range.end().to_usize())
-        .unwrap_or(start);
-    let header_end = def.body.first().map(|s| s.range().start().to_usize()).unwrap_or(def.range.end().to_usize());
-    let signature = source
-        .get(header_start..header_end)
-        .unwrap_or("")
-        .trim()
-        .trim_end_matches(':')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace("( ", "(")
-        .replace(", )", ")")
-        .replace(",)", ")");
-    let signature = signature.trim_end_matches(':').to_string();
+    // The signature is rebuilt from its parts so that comments and line breaks do not leak in.
+    let params_text = source.get(range(def.parameters.range)).unwrap_or("()");
+    let returns = def.returns.as_deref().and_then(|r| source.get(range(r.range()))).map(|r| format!(" -> {r}")).unwrap_or_default();
+    let raw = format!("{}def {}{params_text}{returns}", if def.is_async { "async " } else { "" }, def.name.id);
+    let signature = compact(&raw);
     let pr = range(def.parameters.range);
     Function {
         name: def.name.id.to_string(),
@@ -482,6 +468,22 @@ fn class(def: &ast::StmtClassDef, source: &str) -> Class {
         doc: docstring(&def.body),
         signature,
     }
+}
+
+/// Collapses whitespace (and line comments inside a multi-line parameter list) to one line.
+fn compact(text: &str) -> String {
+    let without_comments: Vec<&str> = text.lines().map(|l| match l.find('#') {
+        Some(i) if !l[..i].contains(['"', '\'']) => &l[..i],
+        _ => l,
+    }).collect();
+    without_comments
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(",)", ")")
 }
 
 /// The first non-empty line of a docstring, if the suite starts with a string literal.
