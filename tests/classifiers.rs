@@ -583,3 +583,60 @@ fn corpus_has_no_classifier_error() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// Every prefix of the classifier fixture (half-typed strings, arrays, comments, a non-string
+/// item, multi-byte text) goes through diagnostics, completion and hover at its end, and the sort
+/// action: nothing panics, and every edit lands on character boundaries of the text.
+#[test]
+fn every_prefix_of_the_fixture_is_handled() {
+    use pyproject_lsp::document::Document;
+    use pyproject_lsp::features;
+    use pyproject_lsp::rules::Facts;
+    use pyproject_lsp::state::Snapshot;
+    use std::sync::Arc;
+
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/classifiers/pyproject.toml");
+    let full = std::fs::read_to_string(path).expect("fixture");
+    let facts = Facts::default();
+    let mut completions_seen = 0;
+    for (end, _) in full.char_indices().chain([(full.len(), ' ')]) {
+        let text = &full[..end];
+        let doc = Arc::new(Document::new(text.to_string(), 1));
+        let (snapshot, _) = Snapshot::new(None, doc, None);
+        let ok = |r: &std::ops::Range<usize>| {
+            r.start <= r.end
+                && r.end <= text.len()
+                && text.is_char_boundary(r.start)
+                && text.is_char_boundary(r.end)
+        };
+        for d in features::diagnostics(&snapshot, &facts) {
+            for f in &d.fixes {
+                assert!(f.edits.iter().all(|e| ok(&e.range)), "{d:?} at {end}");
+            }
+        }
+        let c = features::completion::completions(&snapshot, end, &facts);
+        for item in &c.items {
+            assert!(
+                item.edit
+                    .iter()
+                    .chain(&item.additional_edits)
+                    .all(|e| ok(&e.range)),
+                "{item:?} at {end}"
+            );
+        }
+        completions_seen += usize::from(
+            c.items
+                .iter()
+                .any(|i| i.label.starts_with("Programming Language ::")),
+        );
+        let _ = features::hover::hover(&snapshot, end.saturating_sub(1), &facts);
+        for a in features::classifiers::source_actions(&snapshot, &facts) {
+            assert!(a.edits.iter().all(|e| ok(&e.range)), "{a:?} at {end}");
+        }
+    }
+    assert!(
+        completions_seen > 100,
+        "classifier completion was offered at {completions_seen} prefixes"
+    );
+}
