@@ -12,13 +12,6 @@ const CLASSIFIERS_TXT: &str = include_str!("../../data/classifiers/classifiers.t
 const DEPRECATED_TXT: &str = include_str!("../../data/classifiers/deprecated.txt");
 const VERSION_TXT: &str = include_str!("../../data/classifiers/VERSION");
 
-/// The newest Python 3 minor version that has a final release (3.15.0 came out on 2026-10-01).
-///
-/// The "supported version has no classifier" rule suggests classifiers up to this one and no
-/// further, because a classifier for an unreleased Python claims support nobody has tested.
-/// Raise it when a new Python is released (and the bundled classifiers list it).
-pub const MAX_SUPPORTED_PYTHON_MINOR: u64 = 15;
-
 /// The prefix PyPI reserves for classifiers that must never be uploaded.
 pub const PRIVATE_PREFIX: &str = "Private ::";
 
@@ -906,7 +899,10 @@ mod tests {
             python_classifier(3, 14),
             "Programming Language :: Python :: 3.14"
         );
-        assert!(is_known(&python_classifier(3, MAX_SUPPORTED_PYTHON_MINOR)));
+        assert!(is_known(&python_classifier(
+            3,
+            crate::spec::python::LATEST_MINOR
+        )));
     }
 
     #[test]
