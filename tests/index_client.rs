@@ -669,8 +669,13 @@ fn blocking_facts_for_the_cli() {
     server.route("/simple/click/", Reply::json(fixture("simple/click.json")));
     let src = sources(&[server.url("/simple/")]);
     let names = vec!["click".to_string(), "nope".to_string()];
-    let facts =
-        pyproject_lsp::index::facts_blocking(options(None), &src, &names, Duration::from_secs(5));
+    let facts = pyproject_lsp::index::facts_blocking(
+        options(None),
+        &src,
+        &names,
+        &[],
+        Duration::from_secs(5),
+    );
     found(facts.project("click").expect("click"));
     assert_eq!(
         facts.project("nope").map(|a| a.outcome.clone()),

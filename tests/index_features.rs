@@ -58,6 +58,12 @@ fn serve() -> Server {
         root.push_str(&format!("<a href=\"/simple/{name}/\">{name}</a>\n"));
     }
     server.route("/simple/", Reply::html(root + "</body></html>"));
+    for (name, version, body) in RELEASES {
+        server.route(
+            &format!("/pypi/{name}/{version}/json"),
+            Reply::new(200, "application/json", *body),
+        );
+    }
     server
 }
 
@@ -83,12 +89,48 @@ async fn setup(server: &Server, text_with_cursor: &str) -> (Snapshot, usize, Fac
     for name in &wanted {
         let _ = index.metadata(&sources, name, Duration::from_secs(5)).await;
     }
+    let mut index_facts = index.facts(&sources, wanted.iter().map(String::as_str));
+    // Pinned releases' own metadata (vulnerabilities), where the server has it.
+    let pins = pyproject_lsp::rules::dependencies::pinned_requirements(
+        &snapshot.document.manifest,
+        &snapshot.document.text,
+    );
+    for _ in 0..40 {
+        index.add_pins(&sources, &pins, &mut index_facts);
+        if server_has_all(server, &pins, &index_facts) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
     let facts = Facts {
-        index: index.facts(&sources, wanted.iter().map(String::as_str)),
+        index: index_facts,
         ..Facts::default()
     };
     (snapshot, offset, facts)
 }
+
+/// True when every pin the server has a release document for is in the facts.
+fn server_has_all(
+    server: &Server,
+    pins: &[(String, String)],
+    facts: &pyproject_lsp::index::IndexFacts,
+) -> bool {
+    pins.iter().all(|(n, v)| {
+        facts.release(n, v).is_some()
+            || server.hits(&format!("/pypi/{n}/{v}/json")) > 0
+                && !RELEASES.iter().any(|(rn, rv, _)| rn == n && rv == v)
+    })
+}
+
+/// A release document for a pinned old version (synthetic, shaped as PyPI's
+/// `/pypi/<name>/<version>/json`, which the recording environment could not reach).
+const RELEASES: &[(&str, &str, &str)] = &[(
+    "requests",
+    "2.19.0",
+    r#"{"info":{"version":"2.19.0","summary":"Python HTTP for Humans."},"vulnerabilities":[
+      {"id":"PYSEC-2018-28","aliases":["CVE-2018-18074"],"details":"Credentials leak on redirect.","fixed_in":["2.20.0"],"link":"https://osv.dev/vulnerability/PYSEC-2018-28"},
+      {"id":"GHSA-x84v-xcm2-53pg","aliases":["CVE-2018-18074"],"fixed_in":["2.20.0"]}]}"#,
+)];
 
 fn recorded_yanked(name: &str) -> Vec<Version> {
     let page: serde_json::Value =
@@ -293,6 +335,7 @@ dependencies = [
     "requests==2.32.0",
     "pycrypto==2.6.1",
     "tomli<1",
+    "requests===2.19.0",
     "httpx",
 ]
 "#;
@@ -315,6 +358,18 @@ dependencies = [
         "{found:?}"
     );
     assert!(found.contains(&("PP305".into(), "<1".into())), "{found:?}");
+    // A pinned old release: its own advisories (merged by alias), fixed by the first fixed version.
+    let all = features::diagnostics(&snapshot, &facts);
+    let old = all
+        .iter()
+        .find(|d| d.code == "PP304" && d.message.contains("2.19.0"))
+        .expect("PP304 for 2.19.0");
+    assert!(
+        old.message.contains("1 known vulnerability"),
+        "{}",
+        old.message
+    );
+    assert_eq!(old.fixes[0].title, "Update to 2.20.0");
     assert!(!found.iter().any(|(_, t)| t == "httpx"), "{found:?}");
     let all = features::diagnostics(&snapshot, &facts);
     let unknown = all.iter().find(|d| d.code == "PP301").expect("PP301");

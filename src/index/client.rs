@@ -270,6 +270,21 @@ impl Index {
         self.facts(sources, all)
     }
 
+    /// Adds the metadata of pinned releases (`(name, version)` pairs, e.g. from
+    /// `rules::dependencies::pinned_requirements`) that is known now, and starts fetching the rest.
+    pub fn add_pins(&self, sources: &Sources, pins: &[(String, String)], facts: &mut IndexFacts) {
+        for (name, version) in pins {
+            let Some(v) = crate::index::versions::parse(version) else {
+                continue;
+            };
+            if let Some(m) = self.cached_release_metadata(sources, name, version) {
+                facts
+                    .releases
+                    .insert(format!("{}=={v}", normalize(name)), m);
+            }
+        }
+    }
+
     fn cached_quiet(&self, key: &str) -> Option<Arc<Answer>> {
         lock(&self.shared.projects).get(key).cloned()
     }
@@ -466,16 +481,71 @@ impl Index {
         let project = answer.project()?;
         let version = metadata_version(project, &answer, &indexes)?;
         let key = format!("{}/{}@{}", Sources::key(&indexes), name, version);
+        let path = self
+            .shared
+            .options
+            .cache_dir
+            .as_ref()
+            .map(|d| cache::metadata_path(d, &Sources::key(&indexes), &name, &version));
+        self.metadata_lookup(key, path, move |this: Index| async move {
+            this.fetch_metadata(&indexes, &answer).await
+        })
+    }
+
+    /// Metadata of one release from the JSON API (`/pypi/<name>/<version>/json`), for the
+    /// vulnerabilities of a pinned version; `None` until fetched, and always on indexes without
+    /// the JSON API. Never waits; starts the fetch.
+    pub fn cached_release_metadata(
+        &self,
+        sources: &Sources,
+        name: &str,
+        version: &str,
+    ) -> Option<Arc<Metadata>> {
+        let name = normalize(name);
+        let version = crate::index::versions::parse(version)?.to_string();
+        let indexes = sources.for_project(&name);
+        let answer = lock(&self.shared.projects)
+            .get(&project_key(&indexes, &name))
+            .cloned()?;
+        let index = indexes
+            .iter()
+            .find(|i| Some(i.shown()) == answer.index)?
+            .clone();
+        let mut url = index.json_api_url(&name)?;
+        let path = url.path().trim_end_matches("json").to_string();
+        url.set_path(&format!("{path}{version}/json"));
+        let key = format!("{}/{}@{}#release", Sources::key(&indexes), name, version);
+        let disk = self.shared.options.cache_dir.as_ref().map(|d| {
+            cache::metadata_path(
+                d,
+                &Sources::key(&indexes),
+                &name,
+                &format!("{version}-release"),
+            )
+        });
+        self.metadata_lookup(key, disk, move |this: Index| async move {
+            let client = this.shared.http.clone()?;
+            let _permit = this.shared.permits.acquire().await.ok()?;
+            let body = this.get_small(&client, &index, url).await?;
+            metadata::parse_json_api(&body).ok().map(Arc::new)
+        })
+    }
+
+    /// Memory, then disk, then a shared background fetch, for one metadata record.
+    fn metadata_lookup<F, Fut>(
+        &self,
+        key: String,
+        path: Option<std::path::PathBuf>,
+        fetch: F,
+    ) -> Option<Arc<Metadata>>
+    where
+        F: FnOnce(Index) -> Fut + Send + 'static,
+        Fut: Future<Output = Option<Arc<Metadata>>> + Send + 'static,
+    {
         let shared = &self.shared;
         let known = lock(&shared.metadata).get(&key).cloned();
         let known = known.or_else(|| {
-            let dir = shared.options.cache_dir.as_ref()?;
-            let (m, at) = cache::read_metadata(&cache::metadata_path(
-                dir,
-                &Sources::key(&indexes),
-                &name,
-                &version,
-            ))?;
+            let (m, at) = cache::read_metadata(path.as_ref()?)?;
             let entry = (at, Some(Arc::new(m)));
             lock(&shared.metadata).insert(key.clone(), entry.clone());
             Some(entry)
@@ -486,21 +556,16 @@ impl Index {
         });
         if stale && shared.http.is_some() {
             let this = self.clone();
-            let answer = answer.clone();
             let task_key = key.clone();
-            start_flight(
+            let _ = start_flight(
                 shared,
                 |s| &s.metadata_flights,
                 key,
                 move || async move {
-                    let fetched = this.fetch_metadata(&indexes, &answer).await;
+                    let fetched = fetch(this.clone()).await;
                     let now = SystemTime::now();
-                    if let (Some(m), Some(dir)) = (&fetched, &this.shared.options.cache_dir) {
-                        cache::write_metadata(
-                            &cache::metadata_path(dir, &Sources::key(&indexes), &name, &version),
-                            m,
-                            now,
-                        );
+                    if let (Some(m), Some(path)) = (&fetched, &path) {
+                        cache::write_metadata(path, m, now);
                     }
                     let mut map = lock(&this.shared.metadata);
                     match &fetched {

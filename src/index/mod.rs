@@ -145,6 +145,9 @@ pub struct IndexFacts {
     pub projects: HashMap<String, Arc<Answer>>,
     /// Metadata of the latest release, where fetched.
     pub metadata: HashMap<String, Arc<Metadata>>,
+    /// Metadata of pinned releases (from the JSON API), keyed `name==version` (normalized), for
+    /// the vulnerabilities of exactly that release.
+    pub releases: HashMap<String, Arc<Metadata>>,
     /// "Did you mean" candidates for names every index said 404 to.
     pub suggestions: HashMap<String, Vec<String>>,
     /// The names stores of the indexes (for name completion), newest first.
@@ -156,6 +159,13 @@ pub struct IndexFacts {
 impl IndexFacts {
     pub fn project(&self, name: &str) -> Option<&Arc<Answer>> {
         self.projects.get(&normalize(name))
+    }
+
+    /// Metadata of one pinned release, when fetched.
+    pub fn release(&self, name: &str, version: &str) -> Option<&Arc<Metadata>> {
+        let version = versions::parse(version)?;
+        self.releases
+            .get(&format!("{}=={version}", normalize(name)))
     }
 }
 
@@ -237,13 +247,14 @@ pub fn sources_for(
     })
 }
 
-/// For the CLI, which has no runtime of its own: asks the indexes about `names` (waiting at most
-/// `timeout` in all), loads the stored names lists for "did you mean" (never downloading them),
+/// For the CLI, which has no runtime of its own: asks the indexes about `names` and the pinned
+/// releases `pins` (waiting at most `timeout` in all), loads the stored names lists for "did you mean" (never downloading them),
 /// and returns the facts. Without network, cached answers are used and the rest is absent.
 pub fn facts_blocking(
     options: Options,
     sources: &Sources,
     names: &[String],
+    pins: &[(String, String)],
     timeout: Duration,
 ) -> IndexFacts {
     // Inside a runtime a nested one cannot block: the caller should use `Index` directly.
@@ -270,7 +281,16 @@ pub fn facts_blocking(
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let _ = index.metadata(sources, name, left).await;
         }
-        index.facts(sources, names.iter().map(String::as_str))
+        // Pinned releases: started together, polled until all are in or the time is up.
+        let mut facts = IndexFacts::default();
+        index.add_pins(sources, pins, &mut facts);
+        while facts.releases.len() < pins.len() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            index.add_pins(sources, pins, &mut facts);
+        }
+        let mut all = index.facts(sources, names.iter().map(String::as_str));
+        all.releases = facts.releases;
+        all
     })
 }
 

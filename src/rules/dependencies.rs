@@ -225,6 +225,23 @@ pub fn requirement_names(manifest: &Manifest, text: &str) -> Vec<String> {
     out
 }
 
+/// `(name, version)` of every requirement pinned with `==`/`===` (no wildcard): what the server
+/// asks release metadata (vulnerabilities) for.
+pub fn pinned_requirements(manifest: &Manifest, text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = requirement_strings(manifest, text)
+        .iter()
+        .filter_map(|l| {
+            let parts = split(&l.text);
+            let version = pinned(&parts)?.version.clone();
+            Some((normalize(parts.name_text(&l.text)?), version))
+        })
+        .filter(|(_, v)| versions::parse(v).is_some())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The lowest Python the project supports, from `project.requires-python`.
 pub fn project_floor(manifest: &Manifest) -> Option<Version> {
     versions::python_floor(manifest.get(&["project", "requires-python"])?.as_str()?)
@@ -565,8 +582,16 @@ fn check_versions(
                     .with_fixes(fix),
             );
         }
-        if let Some(meta) = cx.facts.index.metadata.get(name)
-            && versions::parse(&meta.version) == versions::parse(&release.version)
+        // The pinned release's own record when fetched, else the latest release's when it is
+        // the pinned one.
+        let meta = cx.facts.index.release(name, &release.version).or_else(|| {
+            cx.facts
+                .index
+                .metadata
+                .get(name)
+                .filter(|m| versions::parse(&m.version) == versions::parse(&release.version))
+        });
+        if let Some(meta) = meta
             && !meta.vulnerabilities.is_empty()
         {
             let pinned_v = versions::parse(&release.version);
