@@ -18,3 +18,6 @@ pub mod summary;
 pub use cache::ModuleCache;
 pub use entry_points::{EntryPointFacts, analyze, refresh};
 pub use summary::parse;
+
+#[cfg(test)]
+mod tests;
