@@ -178,6 +178,13 @@ pub fn poetry_dependencies(manifest: &Manifest, text: &str) -> Vec<(String, Opti
             if name == "python" {
                 continue;
             }
+            // Path, git and URL dependencies do not come from an index.
+            let local = |t: &dyn toml_edit::TableLike| {
+                ["path", "git", "url"].iter().any(|k| t.contains_key(k))
+            };
+            if item.as_table_like().is_some_and(local) {
+                continue;
+            }
             let value = item.as_value().and_then(|v| match v {
                 toml_edit::Value::String(_) => Some(v),
                 toml_edit::Value::InlineTable(t) => t.get("version"),
@@ -211,13 +218,30 @@ pub fn requirement_names(manifest: &Manifest, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let names = requirement_strings(manifest, text)
         .into_iter()
-        .filter_map(|l| Some(normalize(split(&l.text).name_text(&l.text)?)))
+        .filter_map(|l| {
+            // A direct reference (`pkg @ https://...`) is not installed from an index: its name
+            // is never sent to one.
+            let parts = split(&l.text);
+            if parts.url {
+                return None;
+            }
+            Some(normalize(parts.name_text(&l.text)?))
+        })
         .chain(
             poetry_dependencies(manifest, text)
                 .into_iter()
                 .map(|(n, _)| n),
         );
+    // Nor are workspace members, path and git sources, or the project itself.
+    let elsewhere = non_index_sources(manifest);
+    let own = manifest
+        .get(&["project", "name"])
+        .and_then(Item::as_str)
+        .map(normalize);
     for name in names {
+        if elsewhere.contains(&name) || own.as_ref() == Some(&name) {
+            continue;
+        }
         if !name.is_empty() && seen.insert(name.clone()) {
             out.push(name);
         }
@@ -465,7 +489,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let name = normalize(req.name.as_ref());
-        if Some(&name) == own.as_ref() || elsewhere.contains(&name) {
+        let direct = matches!(req.version_or_url, Some(VersionOrUrl::Url(_)));
+        if direct || Some(&name) == own.as_ref() || elsewhere.contains(&name) {
             continue;
         }
         let Some(answer) = facts.projects.get(&name) else {

@@ -90,8 +90,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// A hyphen in a dotted import name: the fix replaces it with an underscore.
-fn hyphen(_cx: &Context, named: &Named, name: &str, out: &mut Vec<Diagnostic>) -> bool {
-    if !name.contains('-') {
+fn hyphen(named: &Named, name: &str, out: &mut Vec<Diagnostic>) -> bool {
+    // PEP 561 stub-only packages are named `<pkg>-stubs` on purpose; type checkers find them so.
+    let checked = name.strip_suffix("-stubs").unwrap_or(name);
+    if !checked.contains('-') {
         return false;
     }
     let fixed = named.value.replace(name, &name.replace('-', "_"));
@@ -173,7 +175,7 @@ fn check_import_names(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .unwrap_or_default()
                 .trim()
                 .to_string();
-            hyphen(cx, &named, &name, out);
+            hyphen(&named, &name, out);
         }
     }
 }
@@ -189,7 +191,7 @@ fn hatch(cx: &Context, backend: &str, on_disk: bool, out: &mut Vec<Diagnostic>) 
     for named in &packages {
         let path = named.value.trim_end_matches('/').to_string();
         let last = path.rsplit('/').next().unwrap_or(&path).to_string();
-        if !has_glob(&path) && hyphen(cx, named, &last, out) {
+        if !has_glob(&path) && hyphen(named, &last, out) {
             continue;
         }
         if on_disk && !has_glob(&path) && !exists(cx, &path) {
@@ -361,7 +363,6 @@ fn setuptools(cx: &Context, on_disk: bool, out: &mut Vec<Diagnostic>) {
             };
             if !key.is_empty() {
                 hyphen(
-                    cx,
                     &Named {
                         value: key.to_string(),
                         span: cx
@@ -382,7 +383,7 @@ fn setuptools(cx: &Context, on_disk: bool, out: &mut Vec<Diagnostic>) {
     if packages.and_then(Item::as_array).is_some() {
         for named in strings(packages) {
             let name = named.value.clone();
-            if hyphen(cx, &named, &name, out) || !on_disk {
+            if hyphen(&named, &name, out) || !on_disk {
                 continue;
             }
             let mapped = package_dir
@@ -397,7 +398,7 @@ fn setuptools(cx: &Context, on_disk: bool, out: &mut Vec<Diagnostic>) {
     }
     for named in strings(cx.manifest.get(&["tool", "setuptools", "py-modules"])) {
         let name = named.value.clone();
-        if hyphen(cx, &named, &name, out) || !on_disk {
+        if hyphen(&named, &name, out) || !on_disk {
             continue;
         }
         let path = join(&root, &format!("{}.py", name.replace('.', "/")));
@@ -411,7 +412,7 @@ fn flit(cx: &Context, backend: &str, on_disk: bool, out: &mut Vec<Diagnostic>) {
     let configured = strings(cx.manifest.get(&["tool", "flit", "module", "name"]));
     for named in &configured {
         let name = named.value.clone();
-        if hyphen(cx, named, &name, out) || !on_disk {
+        if hyphen(named, &name, out) || !on_disk {
             continue;
         }
         let path = name.replace('.', "/");
@@ -465,7 +466,7 @@ fn poetry(cx: &Context, backend: &str, on_disk: bool, out: &mut Vec<Diagnostic>)
             .next()
             .unwrap_or(path)
             .to_string();
-        if hyphen(cx, &named, &last, out) || !on_disk {
+        if hyphen(&named, &last, out) || !on_disk {
             continue;
         }
         let full = join(from, path);
@@ -478,7 +479,7 @@ fn poetry(cx: &Context, backend: &str, on_disk: bool, out: &mut Vec<Diagnostic>)
 fn maturin(cx: &Context, on_disk: bool, out: &mut Vec<Diagnostic>) {
     for named in strings(cx.manifest.get(&["tool", "maturin", "module-name"])) {
         let name = named.value.clone();
-        hyphen(cx, &named, &name, out);
+        hyphen(&named, &name, out);
     }
     for named in strings(cx.manifest.get(&["tool", "maturin", "python-source"])) {
         let path = named.value.clone();
@@ -506,7 +507,7 @@ fn uv_build(cx: &Context, backend: &str, on_disk: bool, out: &mut Vec<Diagnostic
     let configured = strings(get("module-name"));
     for named in &configured {
         let name = named.value.clone();
-        if hyphen(cx, named, &name, out) || !on_disk {
+        if hyphen(named, &name, out) || !on_disk {
             continue;
         }
         let dir = join(&root, &name.replace('.', "/"));

@@ -118,6 +118,8 @@ impl ProjectFiles for NoFiles {
 #[derive(Default, Clone)]
 pub struct Facts {
     // FACTS: one field per leaf (index answers, Python analysis), added by their owners.
+    /// Entry points resolved in the project's Python sources (`crate::python::analyze`).
+    pub entry_points: Option<std::sync::Arc<crate::python::EntryPointFacts>>,
     /// `[tool.*]` schemas from the `schemas` setting (`crate::schema::load_overrides`); bundled ones need nothing.
     pub tool_schemas: Option<std::sync::Arc<crate::schema::Overrides>>,
     /// Package index answers for the document's requirements (`crate::index::Index::facts`).

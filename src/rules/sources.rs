@@ -96,6 +96,9 @@ fn requirement_name(req: &str) -> &str {
     &req[..end]
 }
 
+/// A table of requirement lists, and what each of its keys names (an extra, a group).
+type ListTable = (&'static [&'static str], fn(String) -> List);
+
 fn declared(cx: &Context) -> Vec<Declared> {
     let mut out = Vec::new();
     let push = |item: Option<&Item>, list: List, out: &mut Vec<Declared>| {
@@ -117,7 +120,7 @@ fn declared(cx: &Context) -> Vec<Declared> {
         List::Main,
         &mut out,
     );
-    let tables: [(&[&str], fn(String) -> List); 4] = [
+    let tables: [ListTable; 4] = [
         (&["project", "optional-dependencies"], List::Extra),
         (&["dependency-groups"], List::Group),
         (&["tool", "uv"], List::Group),
