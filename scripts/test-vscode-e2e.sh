@@ -121,7 +121,10 @@ cat > "$RUN/user/User/settings.json" <<JSON
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "extensions.autoCheckUpdates": false,
-  "update.mode": "none"
+  "update.mode": "none",
+  "git.enabled": false,
+  "git.openRepositoryInParentFolders": "never",
+  "workbench.enableExperiments": false
 }
 JSON
 CS=$TOOLS/node_modules/.bin/code-server
@@ -144,7 +147,7 @@ done
 [ $up = 1 ] || { cat "$RUN/code-server.log" >&2; echo "FAIL: code-server did not come up" >&2; exit 1; }
 
 set +e
-CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/project" OUT_DIR=$OUT TOOLS=$TOOLS node "$ROOT/scripts/vscode-e2e.mjs"
+CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/project" OUT_DIR=$OUT TOOLS=$TOOLS node "${E2E_DRIVER:-$ROOT/scripts/vscode-e2e.mjs}"
 rc=$?
 # The server process the extension started, with the --stdio argument the client adds.
 server_procs=$(ps -eo args | grep -F -- "$expect_proc --stdio" | grep -v grep)

@@ -65,12 +65,21 @@ try {
   await page.keyboard.press('Control+G');
   await page.keyboard.type('7:6');
   await page.keyboard.press('Enter');
-  await page.keyboard.press('Control+Space');
+  // Go to Line moves the cursor again as its input closes; a suggest session started before that
+  // is cancelled by the cursor move. Let it settle, keep the mouse off the text (no hovers), and
+  // invoke completion again if the first session was cancelled.
+  await page.mouse.move(5, 5);
+  await page.waitForTimeout(500);
   const suggestRow = page.locator('.suggest-widget .monaco-list-row');
-  const gotList = await suggestRow
-    .first()
-    .waitFor({ timeout: 15_000 })
-    .then(() => true, () => false);
+  let gotList = false;
+  for (let attempt = 1; attempt <= 3 && !gotList; attempt++) {
+    await page.keyboard.press('Control+Space');
+    gotList = await suggestRow
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .then(() => true, () => false);
+    report.completionAttempts = attempt;
+  }
   report.completionLabels = gotList
     ? (await page.locator('.suggest-widget .monaco-list-row .label-name').allInnerTexts()).slice(0, 12)
     : [];

@@ -83,6 +83,7 @@ local function run()
     if resp.error then report.completion_error = resp.error.message end
     local items = resp.result and (resp.result.items or resp.result) or {}
     for _, item in ipairs(items) do table.insert(labels, item.label) end
+    report.completion_first = report.completion_first or items[1]
   end
   report.completion_count = #labels
   report.completion_sample = vim.list_slice(labels, 1, 5)
