@@ -25,5 +25,6 @@ pub mod manifest;
 pub mod rules;
 pub mod schema;
 pub mod server;
+pub mod sources;
 pub mod spec;
 pub mod state;

@@ -9,8 +9,10 @@ pub mod classifiers;
 pub mod dependencies;
 pub mod dependencies_syntax;
 pub mod files;
+pub mod layout;
 pub mod license;
 pub mod project;
+pub mod sources;
 pub mod syntax;
 pub mod tools;
 
@@ -124,6 +126,8 @@ pub struct Facts {
     pub tool_schemas: Option<std::sync::Arc<crate::schema::Overrides>>,
     /// Package index answers for the document's requirements (`crate::index::Index::facts`).
     pub index: crate::index::IndexFacts,
+    /// The project's Python sources (`crate::sources::scan_project`), computed in the background.
+    pub sources: Option<std::sync::Arc<crate::sources::SourcesFacts>>,
 }
 
 pub struct Context<'a> {
@@ -155,6 +159,8 @@ pub fn all() -> Vec<&'static Rule> {
         tools::RULES,
         dependencies::RULES,
         classifiers::RULES,
+        sources::RULES,
+        layout::RULES,
         // FAMILIES (registry): add `family::RULES,` here
     ];
     families.iter().flat_map(|f| f.iter().copied()).collect()
@@ -172,6 +178,8 @@ pub fn diagnostics(cx: &Context) -> Vec<Diagnostic> {
     tools::check(cx, &mut out);
     dependencies::check(cx, &mut out);
     classifiers::check(cx, &mut out);
+    sources::check(cx, &mut out);
+    layout::check(cx, &mut out);
     // FAMILIES (checks): add `family::check(cx, &mut out);` here
     finish(cx, out)
 }
