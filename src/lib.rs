@@ -22,6 +22,7 @@ pub mod files;
 pub mod index;
 pub mod log;
 pub mod manifest;
+pub mod python;
 pub mod rules;
 pub mod schema;
 pub mod server;

@@ -196,7 +196,11 @@ fn finish(cx: &Context, out: Vec<Diagnostic>) -> Vec<Diagnostic> {
             }
             let line = line_number(cx.text, d.range.start);
             let ignored = ignores.iter().any(|(l, rules)| {
-                *l == line && (rules.is_empty() || rules.iter().any(|r| r.eq_ignore_ascii_case(d.code) || r == d.name))
+                *l == line
+                    && (rules.is_empty()
+                        || rules
+                            .iter()
+                            .any(|r| r.eq_ignore_ascii_case(d.code) || r == d.name))
             });
             (!ignored).then_some(d)
         })
@@ -207,7 +211,10 @@ fn finish(cx: &Context, out: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 fn line_number(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count()
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
 }
 
 /// `# pyproject-lsp: ignore[PP201, unknown-classifier]` (or a bare `ignore`) per line.
@@ -217,10 +224,16 @@ fn ignore_comments(text: &str) -> Vec<(usize, Vec<String>)> {
     for (number, line) in text.lines().enumerate() {
         let Some(hash) = line.find('#') else { continue };
         let comment = &line[hash + 1..];
-        let Some(at) = comment.find(MARKER) else { continue };
+        let Some(at) = comment.find(MARKER) else {
+            continue;
+        };
         let rest = &comment[at + MARKER.len()..];
         let rules = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
-            Some((list, _)) => list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            Some((list, _)) => list
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
             None => Vec::new(),
         };
         out.push((number, rules));
@@ -245,7 +258,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidates closest to `word` (normalized for case, `-` and `_`), best first, at most `limit`.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<&'a str> {
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<&'a str> {
     let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '.'], "-");
     let w = norm(word);
     let mut scored: Vec<(usize, &str)> = candidates
@@ -253,7 +270,8 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, li
         .filter_map(|c| {
             let n = norm(c);
             let d = edit_distance(&w, &n);
-            let plural = n.strip_suffix('s') == Some(w.as_str()) || w.strip_suffix('s') == Some(n.as_str());
+            let plural =
+                n.strip_suffix('s') == Some(w.as_str()) || w.strip_suffix('s') == Some(n.as_str());
             let prefix = n.starts_with(&w) && w.len() >= 3;
             let max = (n.len().max(w.len()) / 3).max(1);
             (d <= max || plural || prefix).then_some((if plural || d == 0 { 0 } else { d }, c))
@@ -278,8 +296,13 @@ mod tests {
 
     #[test]
     fn ignore_comment_parsing() {
-        let c = ignore_comments("a = 1 # pyproject-lsp: ignore[PP201, x]\nb = 2\nc = 3 # pyproject-lsp: ignore\n");
-        assert_eq!(c, vec![(0, vec!["PP201".to_string(), "x".to_string()]), (2, vec![])]);
+        let c = ignore_comments(
+            "a = 1 # pyproject-lsp: ignore[PP201, x]\nb = 2\nc = 3 # pyproject-lsp: ignore\n",
+        );
+        assert_eq!(
+            c,
+            vec![(0, vec!["PP201".to_string(), "x".to_string()]), (2, vec![])]
+        );
     }
 
     #[test]
@@ -292,7 +315,13 @@ mod tests {
         assert_eq!(before, codes.len(), "duplicate rule codes");
         for r in rules {
             assert!(r.code.starts_with("PP") && r.code.len() == 5, "{}", r.code);
-            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()), "{}", r.name);
+            assert!(
+                r.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+                "{}",
+                r.name
+            );
         }
     }
 }
