@@ -13,7 +13,7 @@
 #        VSIX         extension package (default: built by scripts/test-vscode.sh)
 #        E2E_SERVER_FROM=setting (default): the server is named by `pyproject-lsp.server.path`;
 #                        bundled: a platform-specific .vsix with SERVER_PATH inside, no setting
-#        PORT         code-server port on 127.0.0.1 (default 8089)
+#        PORT         code-server port on 127.0.0.1 (default: a free one)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,7 +22,6 @@ TOOLS=${E2E_TOOLS:-$OUT/tools}
 CS_VERSION=4.100.3      # newest code-server whose engines.node accepts Node 20
 PLAYWRIGHT_VERSION=1.65.1
 STAMP=$TOOLS/.installed-$CS_VERSION-$PLAYWRIGHT_VERSION
-PORT=${PORT:-8089}
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -128,6 +127,7 @@ cat > "$RUN/user/User/settings.json" <<JSON
 }
 JSON
 CS=$TOOLS/node_modules/.bin/code-server
+PORT=${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 D=(--user-data-dir "$RUN/user" --extensions-dir "$RUN/ext")
 "$CS" "${D[@]}" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 || { cat "$RUN/install.log" >&2; exit 1; }
 "$CS" "${D[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
