@@ -28,12 +28,24 @@ const FIX_ROUNDS: usize = 8;
 
 /// Runs `check`; returns the process exit code.
 pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let paths = if options.paths.is_empty() { vec![PathBuf::from(".")] } else { options.paths.clone() };
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
     let mut files = Vec::new();
     for path in &paths {
-        let file = if path.is_dir() { path.join("pyproject.toml") } else { path.clone() };
+        let file = if path.is_dir() {
+            path.join("pyproject.toml")
+        } else {
+            path.clone()
+        };
         if !file.is_file() {
-            let _ = writeln!(err, "pyproject-lsp: {} does not exist (give a pyproject.toml or a directory holding one)", file.display());
+            let _ = writeln!(
+                err,
+                "pyproject-lsp: {} does not exist (give a pyproject.toml or a directory holding one)",
+                file.display()
+            );
             return 2;
         }
         files.push(file);
@@ -45,7 +57,11 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
-                    let _ = writeln!(err, "pyproject-lsp: {} is not UTF-8 text; TOML files must be UTF-8", file.display());
+                    let _ = writeln!(
+                        err,
+                        "pyproject-lsp: {} is not UTF-8 text; TOML files must be UTF-8",
+                        file.display()
+                    );
                     any_error = true;
                     continue;
                 }
@@ -55,7 +71,11 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
                 return 2;
             }
         };
-        let (text, fixed) = if options.fix { fix_file(&file, text, err) } else { (text, 0) };
+        let (text, fixed) = if options.fix {
+            fix_file(&file, text, err)
+        } else {
+            (text, 0)
+        };
         let (snapshot, doc) = snapshot_for(&file, text);
         let diagnostics = crate::features::diagnostics(&snapshot, &Facts::default());
         any_error |= diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -63,10 +83,26 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
             OutputFormat::Text => {
                 for d in &diagnostics {
                     let p = doc.pos(d.range.start, Encoding::Utf8);
-                    let col = doc.text[..d.range.start.min(doc.text.len())].rsplit('\n').next().map_or(0, |l| l.chars().count());
+                    let col = doc.text[..d.range.start.min(doc.text.len())]
+                        .rsplit('\n')
+                        .next()
+                        .map_or(0, |l| l.chars().count());
                     let _ = p;
-                    let line = doc.text[..d.range.start.min(doc.text.len())].matches('\n').count() + 1;
-                    let _ = writeln!(out, "{}:{}:{}: {}[{}] {} ({})", file.display(), line, col + 1, d.severity.as_str(), d.code, d.message, d.name);
+                    let line = doc.text[..d.range.start.min(doc.text.len())]
+                        .matches('\n')
+                        .count()
+                        + 1;
+                    let _ = writeln!(
+                        out,
+                        "{}:{}:{}: {}[{}] {} ({})",
+                        file.display(),
+                        line,
+                        col + 1,
+                        d.severity.as_str(),
+                        d.code,
+                        d.message,
+                        d.name
+                    );
                 }
                 if fixed > 0 {
                     let _ = writeln!(err, "{}: applied {fixed} fix(es)", file.display());
@@ -98,11 +134,16 @@ fn fix_file(file: &Path, mut text: String, err: &mut dyn Write) -> (String, usiz
         let mut edits = Vec::new();
         for d in &diagnostics {
             // One safe fix per diagnostic, touching only this file.
-            if let Some(fix) = d.fixes.iter().find(|f| f.safe && f.edits.iter().all(|e| e.path.is_none())) {
+            if let Some(fix) = d
+                .fixes
+                .iter()
+                .find(|f| f.safe && f.edits.iter().all(|e| e.path.is_none()))
+            {
                 edits.extend(fix.edits.iter().cloned());
                 applied += 1;
             }
         }
+        edits.extend(crate::features::classifiers::fix_edits(&snapshot));
         // SOURCE FIXES: setting-driven whole-file fixes (e.g. sorting classifiers) go here.
         if edits.is_empty() {
             break;
@@ -136,4 +177,37 @@ fn to_json(file: &Path, doc: &Document, d: &Diagnostic) -> serde_json::Value {
         "message": d.message,
         "fixes": d.fixes.iter().map(|f| serde_json::json!({"title": f.title, "safe": f.safe})).collect::<Vec<_>>(),
     })
+}
+
+/// Prints the rule list (`pyproject-lsp rules`).
+pub fn rules(markdown: bool, out: &mut dyn Write) -> i32 {
+    let rules = crate::rules::all();
+    if markdown {
+        let _ = writeln!(
+            out,
+            "| Code | Name | Default | What it catches |\n|---|---|---|---|"
+        );
+    }
+    for r in rules {
+        if markdown {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} |",
+                r.code,
+                r.name,
+                r.severity.as_str(),
+                r.summary.replace('|', "\\|")
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{} {} ({}): {}",
+                r.code,
+                r.name,
+                r.severity.as_str(),
+                r.summary
+            );
+        }
+    }
+    0
 }

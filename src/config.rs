@@ -87,25 +87,70 @@ pub struct SettingProblem {
 
 /// Every settings key, in normalized form, with its documentation for the README and hover.
 pub static KEYS: &[(&str, &str)] = &[
-    ("rules", "Rule overrides: `{ \"PP201\": \"warning\", \"unknown-classifier\": \"off\" }` (error, warning, info, hint, off)."),
-    ("index.url", "The package index to ask instead of PyPI (a PEP 503/691 simple URL)."),
-    ("index.extraUrls", "More package indexes, asked after `index.url`."),
+    (
+        "rules",
+        "Rule overrides: `{ \"PP201\": \"warning\", \"unknown-classifier\": \"off\" }` (error, warning, info, hint, off).",
+    ),
+    (
+        "index.url",
+        "The package index to ask instead of PyPI (a PEP 503/691 simple URL).",
+    ),
+    (
+        "index.extraUrls",
+        "More package indexes, asked after `index.url`.",
+    ),
     ("offline", "Never use the network; answer from the cache."),
-    ("cache.dir", "Where the package index cache lives (default: the user cache directory)."),
-    ("inlayHints.latestVersion", "Show the latest version after each requirement."),
-    ("dependencies.suggestUpdates", "Hint when a newer release falls outside a requirement's specifier."),
-    ("dependencies.reportUnused", "Hint on declared dependencies that nothing imports."),
-    ("classifiers.sortOnFix", "Sort classifiers when `check --fix` runs."),
-    ("python.interpreter", "The project's Python interpreter, to find its installed distributions."),
-    ("sources.include", "Glob patterns of source files to scan for imports (default: the package)."),
-    ("sources.exclude", "Glob patterns of source files not to scan."),
-    ("importMap", "Import name to distribution: `{ \"yaml\": \"PyYAML\" }`."),
-    ("schemas", "Extra or replacement `[tool.*]` schemas: `[{ \"tool\": \"x\", \"path\": \"schema.json\" }]`."),
-    ("logLevel", "How much the server logs to stderr: error, warn, info, debug."),
+    (
+        "cache.dir",
+        "Where the package index cache lives (default: the user cache directory).",
+    ),
+    (
+        "inlayHints.latestVersion",
+        "Show the latest version after each requirement.",
+    ),
+    (
+        "dependencies.suggestUpdates",
+        "Hint when a newer release falls outside a requirement's specifier.",
+    ),
+    (
+        "dependencies.reportUnused",
+        "Hint on declared dependencies that nothing imports.",
+    ),
+    (
+        "classifiers.sortOnFix",
+        "Sort classifiers when `check --fix` runs.",
+    ),
+    (
+        "python.interpreter",
+        "The project's Python interpreter, to find its installed distributions.",
+    ),
+    (
+        "sources.include",
+        "Glob patterns of source files to scan for imports (default: the package).",
+    ),
+    (
+        "sources.exclude",
+        "Glob patterns of source files not to scan.",
+    ),
+    (
+        "importMap",
+        "Import name to distribution: `{ \"yaml\": \"PyYAML\" }`.",
+    ),
+    (
+        "schemas",
+        "Extra or replacement `[tool.*]` schemas: `[{ \"tool\": \"x\", \"path\": \"schema.json\" }]`.",
+    ),
+    (
+        "logLevel",
+        "How much the server logs to stderr: error, warn, info, debug.",
+    ),
 ];
 
 fn normalize(key: &str) -> String {
-    key.chars().filter(|c| *c != '-' && *c != '_').flat_map(|c| c.to_lowercase()).collect()
+    key.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(|c| c.to_lowercase())
+        .collect()
 }
 
 /// Flattens a JSON object into normalized dotted keys, keeping map-valued settings whole.
@@ -113,7 +158,11 @@ fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, Json)>) {
     match value {
         Json::Object(map) if !matches!(normalize(prefix).as_str(), "rules" | "importmap") => {
             for (k, v) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }
@@ -127,28 +176,43 @@ impl Settings {
     pub fn apply_json(&mut self, value: &Json) -> Vec<String> {
         let mut flat = Vec::new();
         flatten("", value, &mut flat);
-        flat.into_iter().filter_map(|(k, v)| self.apply_one(&k, &v).err()).collect()
+        flat.into_iter()
+            .filter_map(|(k, v)| self.apply_one(&k, &v).err())
+            .collect()
     }
 
     /// Applies one setting; `key` as written, `value` as JSON.
     pub fn apply_one(&mut self, key: &str, value: &Json) -> Result<(), String> {
         let norm: Vec<String> = key.split('.').map(normalize).collect();
         let norm: Vec<&str> = norm.iter().map(String::as_str).collect();
-        let want_bool = |v: &Json| v.as_bool().ok_or_else(|| format!("setting `{key}` must be true or false"));
-        let want_string = |v: &Json| v.as_str().map(str::to_string).ok_or_else(|| format!("setting `{key}` must be a string"));
+        let want_bool = |v: &Json| {
+            v.as_bool()
+                .ok_or_else(|| format!("setting `{key}` must be true or false"))
+        };
+        let want_string = |v: &Json| {
+            v.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("setting `{key}` must be a string"))
+        };
         let want_strings = |v: &Json| -> Result<Vec<String>, String> {
             match v {
                 Json::String(s) => Ok(vec![s.clone()]),
                 Json::Array(items) => items
                     .iter()
-                    .map(|i| i.as_str().map(str::to_string).ok_or_else(|| format!("setting `{key}` must be a list of strings")))
+                    .map(|i| {
+                        i.as_str()
+                            .map(str::to_string)
+                            .ok_or_else(|| format!("setting `{key}` must be a list of strings"))
+                    })
                     .collect(),
                 _ => Err(format!("setting `{key}` must be a list of strings")),
             }
         };
         match norm.as_slice() {
             ["rules"] => {
-                let Json::Object(map) = value else { return Err("setting `rules` must be a table of rule = level".into()) };
+                let Json::Object(map) = value else {
+                    return Err("setting `rules` must be a table of rule = level".into());
+                };
                 let mut bad = Vec::new();
                 for (rule, level) in map {
                     match level.as_str().and_then(parse_level) {
@@ -159,37 +223,64 @@ impl Settings {
                     }
                 }
                 if !bad.is_empty() {
-                    return Err(format!("rule levels must be error, warning, info, hint or off: {}", bad.join(", ")));
+                    return Err(format!(
+                        "rule levels must be error, warning, info, hint or off: {}",
+                        bad.join(", ")
+                    ));
                 }
             }
             ["index", "url"] | ["indexurl"] => self.index_url = non_empty(want_string(value)?),
-            ["index", "extraurls"] | ["extraindexurls"] | ["index", "extraurl"] => self.index_extra_urls = want_strings(value)?,
+            ["index", "extraurls"] | ["extraindexurls"] | ["index", "extraurl"] => {
+                self.index_extra_urls = want_strings(value)?
+            }
             ["offline"] => self.offline = want_bool(value)?,
-            ["cache", "dir"] | ["cachedir"] => self.cache_dir = non_empty(want_string(value)?).map(PathBuf::from),
+            ["cache", "dir"] | ["cachedir"] => {
+                self.cache_dir = non_empty(want_string(value)?).map(PathBuf::from)
+            }
             ["inlayhints", "latestversion"] => self.inlay_latest_version = want_bool(value)?,
             ["dependencies", "suggestupdates"] => self.suggest_updates = want_bool(value)?,
             ["dependencies", "reportunused"] => self.report_unused = want_bool(value)?,
             ["classifiers", "sortonfix"] => self.sort_classifiers_on_fix = want_bool(value)?,
-            ["python", "interpreter"] => self.python_interpreter = non_empty(want_string(value)?).map(PathBuf::from),
+            ["python", "interpreter"] => {
+                self.python_interpreter = non_empty(want_string(value)?).map(PathBuf::from)
+            }
             ["sources", "include"] => self.sources_include = want_strings(value)?,
             ["sources", "exclude"] => self.sources_exclude = want_strings(value)?,
             ["importmap"] => {
-                let Json::Object(map) = value else { return Err("setting `importMap` must be a table of import = distribution".into()) };
+                let Json::Object(map) = value else {
+                    return Err(
+                        "setting `importMap` must be a table of import = distribution".into(),
+                    );
+                };
                 for (import, dist) in map {
-                    let Some(dist) = dist.as_str() else { return Err(format!("`importMap.{import}` must be a string")) };
+                    let Some(dist) = dist.as_str() else {
+                        return Err(format!("`importMap.{import}` must be a string"));
+                    };
                     self.import_map.insert(import.clone(), dist.to_string());
                 }
             }
             ["schemas"] => {
-                let Json::Array(items) = value else { return Err("setting `schemas` must be a list of { tool, path | url }".into()) };
+                let Json::Array(items) = value else {
+                    return Err("setting `schemas` must be a list of { tool, path | url }".into());
+                };
                 let mut schemas = Vec::new();
                 for item in items {
                     let tool = item.get("tool").and_then(Json::as_str);
                     let path = item.get("path").and_then(Json::as_str).map(str::to_string);
                     let url = item.get("url").and_then(Json::as_str).map(str::to_string);
                     match tool {
-                        Some(tool) if path.is_some() || url.is_some() => schemas.push(SchemaSetting { tool: tool.to_string(), path, url }),
-                        _ => return Err("each entry of `schemas` needs `tool` and `path` or `url`".into()),
+                        Some(tool) if path.is_some() || url.is_some() => {
+                            schemas.push(SchemaSetting {
+                                tool: tool.to_string(),
+                                path,
+                                url,
+                            })
+                        }
+                        _ => {
+                            return Err(
+                                "each entry of `schemas` needs `tool` and `path` or `url`".into()
+                            );
+                        }
                     }
                 }
                 self.schemas = schemas;
@@ -200,7 +291,11 @@ impl Settings {
                     "warn" | "warning" => LogLevel::Warn,
                     "info" => LogLevel::Info,
                     "debug" | "trace" => LogLevel::Debug,
-                    other => return Err(format!("`logLevel` must be error, warn, info or debug, not `{other}`")),
+                    other => {
+                        return Err(format!(
+                            "`logLevel` must be error, warn, info or debug, not `{other}`"
+                        ));
+                    }
                 }
             }
             // The VS Code extension's own keys; they are for the client, not the server.
@@ -220,7 +315,9 @@ impl Settings {
             match v.to_ascii_lowercase().as_str() {
                 "1" | "true" | "yes" | "on" => self.offline = true,
                 "0" | "false" | "no" | "off" | "" => self.offline = false,
-                other => problems.push(format!("PYPROJECT_LSP_OFFLINE must be 1 or 0, not `{other}`")),
+                other => problems.push(format!(
+                    "PYPROJECT_LSP_OFFLINE must be 1 or 0, not `{other}`"
+                )),
             }
         }
         if let Some(v) = env("PYPROJECT_LSP_LOG")
@@ -238,9 +335,18 @@ impl Settings {
         problems
     }
 
-    fn apply_table_at(&mut self, prefix: &str, table: &dyn toml_edit::TableLike, problems: &mut Vec<SettingProblem>) {
+    fn apply_table_at(
+        &mut self,
+        prefix: &str,
+        table: &dyn toml_edit::TableLike,
+        problems: &mut Vec<SettingProblem>,
+    ) {
         for (key, item) in table.iter() {
-            let full = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
+            let full = if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{key}")
+            };
             let span = table.get_key_value(key).and_then(|(k, _)| k.span());
             let is_map = matches!(normalize(&full).as_str(), "rules" | "importmap");
             if let Some(sub) = item.as_table_like()
@@ -251,7 +357,10 @@ impl Settings {
             }
             let value = item_to_json(item);
             if let Err(message) = self.apply_one(&full, &value) {
-                problems.push(SettingProblem { message, range: span });
+                problems.push(SettingProblem {
+                    message,
+                    range: span,
+                });
             }
         }
     }
@@ -281,10 +390,22 @@ pub fn item_to_json(item: &toml_edit::Item) -> Json {
     match item {
         toml_edit::Item::None => Json::Null,
         toml_edit::Item::Value(v) => value_to_json(v),
-        toml_edit::Item::Table(t) => Json::Object(t.iter().map(|(k, v)| (k.to_string(), item_to_json(v))).collect()),
-        toml_edit::Item::ArrayOfTables(a) => {
-            Json::Array(a.iter().map(|t| Json::Object(t.iter().map(|(k, v)| (k.to_string(), item_to_json(v))).collect())).collect())
-        }
+        toml_edit::Item::Table(t) => Json::Object(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), item_to_json(v)))
+                .collect(),
+        ),
+        toml_edit::Item::ArrayOfTables(a) => Json::Array(
+            a.iter()
+                .map(|t| {
+                    Json::Object(
+                        t.iter()
+                            .map(|(k, v)| (k.to_string(), item_to_json(v)))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -297,7 +418,11 @@ fn value_to_json(value: &toml_edit::Value) -> Json {
         V::Boolean(b) => Json::Bool(*b.value()),
         V::Datetime(d) => Json::String(d.value().to_string()),
         V::Array(a) => Json::Array(a.iter().map(value_to_json).collect()),
-        V::InlineTable(t) => Json::Object(t.iter().map(|(k, v)| (k.to_string(), value_to_json(v))).collect()),
+        V::InlineTable(t) => Json::Object(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), value_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -318,21 +443,34 @@ mod tests {
         assert_eq!(s.index_url.as_deref(), Some("https://b/simple"));
         assert_eq!(s.index_extra_urls, vec!["https://a/simple".to_string()]);
         assert_eq!(s.rule_level("PP201", "x"), Some(RuleLevel::Off));
-        assert_eq!(s.rule_level("PP999", "deprecated_classifier"), Some(RuleLevel::Severity(Severity::Hint)));
+        assert_eq!(
+            s.rule_level("PP999", "deprecated_classifier"),
+            Some(RuleLevel::Severity(Severity::Hint))
+        );
         assert!(!s.inlay_latest_version);
     }
 
     #[test]
     fn file_table_with_spans() {
-        let doc: toml_edit::Document<String> =
-            toml_edit::Document::parse("[tool.pyproject-lsp]\noffline = \"yes\"\nrules = { PP101 = \"warning\" }\n".to_string())
-                .expect("valid");
-        let table = doc.as_table().get("tool").and_then(|t| t.get("pyproject-lsp")).and_then(|t| t.as_table_like()).expect("table");
+        let doc: toml_edit::Document<String> = toml_edit::Document::parse(
+            "[tool.pyproject-lsp]\noffline = \"yes\"\nrules = { PP101 = \"warning\" }\n"
+                .to_string(),
+        )
+        .expect("valid");
+        let table = doc
+            .as_table()
+            .get("tool")
+            .and_then(|t| t.get("pyproject-lsp"))
+            .and_then(|t| t.as_table_like())
+            .expect("table");
         let mut s = Settings::default();
         let problems = s.apply_table(table);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].range, Some(21..28));
-        assert_eq!(s.rule_level("pp101", ""), Some(RuleLevel::Severity(Severity::Warning)));
+        assert_eq!(
+            s.rule_level("pp101", ""),
+            Some(RuleLevel::Severity(Severity::Warning))
+        );
     }
 
     #[test]

@@ -13,16 +13,25 @@ use crate::features::actions::{Action, ActionKind};
 use crate::features::{CompletionItem, CompletionKind, Completions, Hover};
 
 pub fn pos(p: lsp::Position) -> Pos {
-    Pos { line: p.line, character: p.character }
+    Pos {
+        line: p.line,
+        character: p.character,
+    }
 }
 
 pub fn position(doc: &Document, offset: usize, enc: Encoding) -> lsp::Position {
     let p = doc.pos(offset, enc);
-    lsp::Position { line: p.line, character: p.character }
+    lsp::Position {
+        line: p.line,
+        character: p.character,
+    }
 }
 
 pub fn range(doc: &Document, r: &std::ops::Range<usize>, enc: Encoding) -> lsp::Range {
-    lsp::Range { start: position(doc, r.start, enc), end: position(doc, r.end.max(r.start), enc) }
+    lsp::Range {
+        start: position(doc, r.start, enc),
+        end: position(doc, r.end.max(r.start), enc),
+    }
 }
 
 pub fn offset(doc: &Document, p: lsp::Position, enc: Encoding) -> usize {
@@ -56,7 +65,16 @@ fn external_range(path: &Path, r: &std::ops::Range<usize>, enc: Encoding) -> lsp
     let rope = ropey::Rope::from_str(&text);
     let a = position_in(&rope, r.start, enc);
     let b = position_in(&rope, r.end.max(r.start), enc);
-    lsp::Range { start: lsp::Position { line: a.line, character: a.character }, end: lsp::Position { line: b.line, character: b.character } }
+    lsp::Range {
+        start: lsp::Position {
+            line: a.line,
+            character: a.character,
+        },
+        end: lsp::Position {
+            line: b.line,
+            character: b.character,
+        },
+    }
 }
 
 pub fn diagnostic(doc: &Document, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic {
@@ -66,7 +84,10 @@ pub fn diagnostic(doc: &Document, d: &Diagnostic, enc: Encoding) -> lsp::Diagnos
         .filter_map(|r| {
             let uri = path_uri(&r.location.path)?;
             Some(lsp::DiagnosticRelatedInformation {
-                location: lsp::Location { uri, range: external_range(&r.location.path, &r.location.range, enc) },
+                location: lsp::Location {
+                    uri,
+                    range: external_range(&r.location.path, &r.location.range, enc),
+                },
                 message: r.message.clone(),
             })
         })
@@ -93,22 +114,43 @@ pub fn diagnostic(doc: &Document, d: &Diagnostic, enc: Encoding) -> lsp::Diagnos
 }
 
 /// Edits of this document and of other files, as a workspace edit.
-pub fn workspace_edit(doc: &Document, doc_uri: &lsp::Uri, edits: &[Edit], enc: Encoding) -> lsp::WorkspaceEdit {
+pub fn workspace_edit(
+    doc: &Document,
+    doc_uri: &lsp::Uri,
+    edits: &[Edit],
+    enc: Encoding,
+) -> lsp::WorkspaceEdit {
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
     for e in edits {
         match &e.path {
-            None => changes.entry(doc_uri.clone()).or_default().push(lsp::TextEdit { range: range(doc, &e.range, enc), new_text: e.new_text.clone() }),
+            None => changes
+                .entry(doc_uri.clone())
+                .or_default()
+                .push(lsp::TextEdit {
+                    range: range(doc, &e.range, enc),
+                    new_text: e.new_text.clone(),
+                }),
             Some(path) => {
                 let Some(uri) = path_uri(path) else { continue };
-                changes.entry(uri).or_default().push(lsp::TextEdit { range: external_range(path, &e.range, enc), new_text: e.new_text.clone() });
+                changes.entry(uri).or_default().push(lsp::TextEdit {
+                    range: external_range(path, &e.range, enc),
+                    new_text: e.new_text.clone(),
+                });
             }
         }
     }
-    lsp::WorkspaceEdit { changes: Some(changes), document_changes: None, change_annotations: None }
+    lsp::WorkspaceEdit {
+        changes: Some(changes),
+        document_changes: None,
+        change_annotations: None,
+    }
 }
 
 pub fn text_edit(doc: &Document, e: &Edit, enc: Encoding) -> lsp::TextEdit {
-    lsp::TextEdit { range: range(doc, &e.range, enc), new_text: e.new_text.clone() }
+    lsp::TextEdit {
+        range: range(doc, &e.range, enc),
+        new_text: e.new_text.clone(),
+    }
 }
 
 fn completion_kind(k: CompletionKind) -> lsp::CompletionItemKind {
@@ -124,10 +166,18 @@ fn completion_kind(k: CompletionKind) -> lsp::CompletionItemKind {
 }
 
 fn markdown(value: String) -> lsp::MarkupContent {
-    lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }
+    lsp::MarkupContent {
+        kind: lsp::MarkupKind::Markdown,
+        value,
+    }
 }
 
-pub fn completion_item(doc: &Document, item: &CompletionItem, enc: Encoding, snippets: bool) -> lsp::CompletionItem {
+pub fn completion_item(
+    doc: &Document,
+    item: &CompletionItem,
+    enc: Encoding,
+    snippets: bool,
+) -> lsp::CompletionItem {
     let mut new_text_is_snippet = item.snippet;
     let main_edit = item.edit.as_ref().map(|e| {
         let mut new_text = e.new_text.clone();
@@ -135,21 +185,38 @@ pub fn completion_item(doc: &Document, item: &CompletionItem, enc: Encoding, sni
             new_text = strip_snippet(&new_text);
             new_text_is_snippet = false;
         }
-        lsp::CompletionTextEdit::Edit(lsp::TextEdit { range: range(doc, &e.range, enc), new_text })
+        lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(doc, &e.range, enc),
+            new_text,
+        })
     });
     lsp::CompletionItem {
         label: item.label.clone(),
         kind: Some(completion_kind(item.kind)),
         detail: item.detail.clone(),
-        documentation: item.documentation.clone().map(|d| lsp::Documentation::MarkupContent(markdown(d))),
+        documentation: item
+            .documentation
+            .clone()
+            .map(|d| lsp::Documentation::MarkupContent(markdown(d))),
         deprecated: item.deprecated.then_some(true),
-        tags: item.deprecated.then(|| vec![lsp::CompletionItemTag::DEPRECATED]),
+        tags: item
+            .deprecated
+            .then(|| vec![lsp::CompletionItemTag::DEPRECATED]),
         preselect: item.preselect.then_some(true),
         sort_text: item.sort_text.clone(),
         filter_text: item.filter_text.clone(),
-        insert_text_format: Some(if new_text_is_snippet { lsp::InsertTextFormat::SNIPPET } else { lsp::InsertTextFormat::PLAIN_TEXT }),
+        insert_text_format: Some(if new_text_is_snippet {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        }),
         text_edit: main_edit,
-        additional_text_edits: (!item.additional_edits.is_empty()).then(|| item.additional_edits.iter().map(|e| text_edit(doc, e, enc)).collect()),
+        additional_text_edits: (!item.additional_edits.is_empty()).then(|| {
+            item.additional_edits
+                .iter()
+                .map(|e| text_edit(doc, e, enc))
+                .collect()
+        }),
         ..Default::default()
     }
 }
@@ -173,7 +240,13 @@ pub fn strip_snippet(s: &str) -> String {
                     if let Some(default) = body.strip_prefix(':') {
                         out.push_str(default);
                     } else if let Some(choices) = body.strip_prefix('|') {
-                        out.push_str(choices.trim_end_matches('|').split(',').next().unwrap_or(""));
+                        out.push_str(
+                            choices
+                                .trim_end_matches('|')
+                                .split(',')
+                                .next()
+                                .unwrap_or(""),
+                        );
                     }
                 }
                 Some(d) if d.is_ascii_digit() => {
@@ -189,18 +262,35 @@ pub fn strip_snippet(s: &str) -> String {
     out
 }
 
-pub fn completion_response(doc: &Document, completions: &Completions, enc: Encoding, snippets: bool) -> lsp::CompletionResponse {
+pub fn completion_response(
+    doc: &Document,
+    completions: &Completions,
+    enc: Encoding,
+    snippets: bool,
+) -> lsp::CompletionResponse {
     lsp::CompletionResponse::List(lsp::CompletionList {
         is_incomplete: completions.incomplete,
-        items: completions.items.iter().map(|i| completion_item(doc, i, enc, snippets)).collect(),
+        items: completions
+            .items
+            .iter()
+            .map(|i| completion_item(doc, i, enc, snippets))
+            .collect(),
     })
 }
 
 pub fn hover(doc: &Document, h: &Hover, enc: Encoding) -> lsp::Hover {
-    lsp::Hover { contents: lsp::HoverContents::Markup(markdown(h.markdown.clone())), range: h.range.as_ref().map(|r| range(doc, r, enc)) }
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(markdown(h.markdown.clone())),
+        range: h.range.as_ref().map(|r| range(doc, r, enc)),
+    }
 }
 
-pub fn code_action(doc: &Document, uri: &lsp::Uri, a: &Action, enc: Encoding) -> lsp::CodeActionOrCommand {
+pub fn code_action(
+    doc: &Document,
+    uri: &lsp::Uri,
+    a: &Action,
+    enc: Encoding,
+) -> lsp::CodeActionOrCommand {
     let kind = match &a.kind {
         ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
         ActionKind::Source(suffix) => lsp::CodeActionKind::from(format!("source.{suffix}")),
@@ -219,7 +309,11 @@ pub fn code_action(doc: &Document, uri: &lsp::Uri, a: &Action, enc: Encoding) ->
 
 /// The encoding to use, from the client's offer: UTF-8 when offered, else UTF-16.
 pub fn negotiate(params: &lsp::InitializeParams) -> Encoding {
-    let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
     match offered {
         Some(list) if list.contains(&lsp::PositionEncodingKind::UTF8) => Encoding::Utf8,
         _ => Encoding::Utf16,

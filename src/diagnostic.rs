@@ -7,7 +7,9 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 /// How bad a finding is. Ordered from most to least severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -63,13 +65,25 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(range: Range<usize>, new_text: impl Into<String>) -> Edit {
-        Edit { path: None, range, new_text: new_text.into() }
+        Edit {
+            path: None,
+            range,
+            new_text: new_text.into(),
+        }
     }
     pub fn insert(at: usize, new_text: impl Into<String>) -> Edit {
-        Edit { path: None, range: at..at, new_text: new_text.into() }
+        Edit {
+            path: None,
+            range: at..at,
+            new_text: new_text.into(),
+        }
     }
     pub fn delete(range: Range<usize>) -> Edit {
-        Edit { path: None, range, new_text: String::new() }
+        Edit {
+            path: None,
+            range,
+            new_text: String::new(),
+        }
     }
 }
 
@@ -84,11 +98,19 @@ pub struct Fix {
 
 impl Fix {
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix { title: title.into(), edits, safe: true }
+        Fix {
+            title: title.into(),
+            edits,
+            safe: true,
+        }
     }
     /// A fix the user must choose (one of several candidates, or one that changes meaning).
     pub fn suggested(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix { title: title.into(), edits, safe: false }
+        Fix {
+            title: title.into(),
+            edits,
+            safe: false,
+        }
     }
 }
 

@@ -7,7 +7,18 @@ use crate::rules::ProjectFiles;
 use crate::rules::files::glob_matches;
 
 /// Directories never walked for globs: version control and environments.
-const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox", "target"];
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    "target",
+];
 /// A glob walk stops after this many entries, so a huge tree never stalls a check.
 const MAX_WALK: usize = 20_000;
 
@@ -23,7 +34,11 @@ impl DiskFiles {
     /// The absolute path of a relative one, refusing paths that climb out of the project.
     fn resolve(&self, rel: &str) -> Option<PathBuf> {
         let rel = Path::new(rel);
-        if rel.is_absolute() || rel.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_))) {
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+        {
             return None;
         }
         Some(self.dir.join(rel))
@@ -47,17 +62,29 @@ impl ProjectFiles for DiskFiles {
         let mut found = Vec::new();
         let mut stack = vec![(self.dir.clone(), String::new())];
         let mut seen = 0usize;
-        let depth_limit = if pattern.contains("**") { 32 } else { pattern.split('/').count() };
+        let depth_limit = if pattern.contains("**") {
+            32
+        } else {
+            pattern.split('/').count()
+        };
         while let Some((dir, prefix)) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 seen += 1;
                 if seen > MAX_WALK {
                     return found;
                 }
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-                let Ok(kind) = entry.file_type() else { continue };
+                let rel = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
                 if kind.is_dir() {
                     if !SKIP_DIRS.contains(&name.as_str()) && rel.split('/').count() < depth_limit {
                         stack.push((entry.path(), rel));
@@ -72,9 +99,16 @@ impl ProjectFiles for DiskFiles {
     }
 
     fn list(&self, rel_dir: &str) -> Vec<String> {
-        let Some(dir) = self.resolve(rel_dir) else { return Vec::new() };
-        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-        let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let Some(dir) = self.resolve(rel_dir) else {
+            return Vec::new();
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         names
     }

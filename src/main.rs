@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use pyproject_lsp::cli::{self, CheckOptions, OutputFormat};
 
 #[derive(Parser)]
-#[command(name = "pyproject-lsp", version, about = "A language server and checker for pyproject.toml")]
+#[command(
+    name = "pyproject-lsp",
+    version,
+    about = "A language server and checker for pyproject.toml"
+)]
 struct Args {
     /// Speak LSP over stdin/stdout (the default; accepted because editors pass it).
     #[arg(long, global = false)]
@@ -29,6 +33,12 @@ enum Command {
         #[arg(long)]
         fix: bool,
     },
+    /// List every rule: code, name, default severity and summary.
+    Rules {
+        /// Print a Markdown table (as in the README) instead of plain lines.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Run the language server over stdio (same as no command).
     Lsp {
         #[arg(long)]
@@ -45,13 +55,25 @@ enum Format {
 fn main() {
     let args = Args::parse();
     match args.command {
-        Some(Command::Check { paths, output_format, fix }) => {
+        Some(Command::Check {
+            paths,
+            output_format,
+            fix,
+        }) => {
             let format = match output_format {
                 Format::Text => OutputFormat::Text,
                 Format::Json => OutputFormat::Json,
             };
             let options = CheckOptions { paths, format, fix };
-            let code = cli::check(&options, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+            let code = cli::check(
+                &options,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            );
+            std::process::exit(code);
+        }
+        Some(Command::Rules { markdown }) => {
+            let code = cli::rules(markdown, &mut std::io::stdout().lock());
             std::process::exit(code);
         }
         Some(Command::Lsp { .. }) | None => run_server(),
@@ -62,10 +84,17 @@ fn run_server() {
     let mut settings = pyproject_lsp::config::Settings::default();
     let _ = settings.apply_env(&|k| std::env::var(k).ok());
     pyproject_lsp::log::set_level(settings.log_level);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
-            pyproject_lsp::log::log(pyproject_lsp::config::LogLevel::Error, &format!("cannot start the async runtime: {e}"));
+            pyproject_lsp::log::log(
+                pyproject_lsp::config::LogLevel::Error,
+                &format!("cannot start the async runtime: {e}"),
+            );
             std::process::exit(1);
         }
     };

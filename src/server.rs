@@ -59,7 +59,9 @@ impl Backend {
     /// Computes and publishes the diagnostics of a document, unless a newer version arrived.
     async fn publish(&self, uri: Uri) {
         let key = convert::uri_key(&uri);
-        let Some((snapshot, problems)) = self.state.snapshot(&key) else { return };
+        let Some((snapshot, problems)) = self.state.snapshot(&key) else {
+            return;
+        };
         for p in problems {
             log::warn(&p);
         }
@@ -68,19 +70,27 @@ impl Backend {
         let enc = self.state.encoding();
         let doc = &snapshot.document;
         let version = doc.version;
-        let lsp_diags: Vec<Diagnostic> = diagnostics.iter().map(|d| convert::diagnostic(doc, d, enc)).collect();
+        let lsp_diags: Vec<Diagnostic> = diagnostics
+            .iter()
+            .map(|d| convert::diagnostic(doc, d, enc))
+            .collect();
         // Drop results computed from a version that is no longer current.
         if self.state.document(&key).map(|d| d.version) != Some(version) {
             return;
         }
-        self.client.publish_diagnostics(uri, lsp_diags, Some(version)).await;
+        self.client
+            .publish_diagnostics(uri, lsp_diags, Some(version))
+            .await;
     }
 
     async fn refresh_settings(&self) {
         if !self.caps().configuration {
             return;
         }
-        let item = ConfigurationItem { scope_uri: None, section: Some("pyproject-lsp".to_string()) };
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("pyproject-lsp".to_string()),
+        };
         match self.client.configuration(vec![item]).await {
             Ok(values) => {
                 let value = values.into_iter().next().filter(|v| !v.is_null());
@@ -113,39 +123,61 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         let workspace = params.capabilities.workspace.as_ref();
         let configuration = workspace.and_then(|w| w.configuration).unwrap_or(false);
-        let watched_files_dynamic = workspace.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false);
+        let watched_files_dynamic = workspace
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         if let Ok(mut caps) = self.caps.write() {
-            *caps = ClientCaps { snippets, configuration, watched_files_dynamic };
+            *caps = ClientCaps {
+                snippets,
+                configuration,
+                watched_files_dynamic,
+            };
         }
         if let Some(options) = params.initialization_options.filter(|o| o.is_object()) {
             apply_log_level(&options);
             self.state.set_client_settings(Some(options));
         }
-        let triggers = ["\"", "'", "[", ".", "=", ">", "<", "~", "!", ",", " ", ":"].iter().map(|s| s.to_string()).collect();
+        let triggers = ["\"", "'", "[", ".", "=", ">", "<", "~", "!", ",", " ", ":"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(enc)),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    will_save: None,
-                    will_save_wait_until: None,
-                    save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions { include_text: Some(false) })),
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        will_save: None,
+                        will_save_wait_until: None,
+                        save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                            include_text: Some(false),
+                        })),
+                    },
+                )),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(triggers),
                     resolve_provider: Some(false),
                     ..Default::default()
                 }),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE]),
-                    resolve_provider: Some(false),
-                    work_done_progress_options: Default::default(),
-                })),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE,
+                        ]),
+                        resolve_provider: Some(false),
+                        work_done_progress_options: Default::default(),
+                    },
+                )),
                 ..Default::default()
             },
-            server_info: Some(ServerInfo { name: "pyproject-lsp".to_string(), version: Some(env!("CARGO_PKG_VERSION").to_string()) }),
+            server_info: Some(ServerInfo {
+                name: "pyproject-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
             offset_encoding: None,
         })
     }
@@ -168,7 +200,8 @@ impl LanguageServer for Backend {
         }
         let key = convert::uri_key(&doc.uri);
         let path = convert::uri_path(&doc.uri);
-        self.state.open(&key, path, Document::new(doc.text, doc.version));
+        self.state
+            .open(&key, path, Document::new(doc.text, doc.version));
         self.publish(doc.uri).await;
     }
 
@@ -179,15 +212,27 @@ impl LanguageServer for Backend {
         }
         let key = convert::uri_key(&uri);
         let Some(current) = self.state.document(&key) else {
-            log::warn(&format!("didChange for a document that is not open: {}", uri.as_str()));
+            log::warn(&format!(
+                "didChange for a document that is not open: {}",
+                uri.as_str()
+            ));
             return;
         };
         let changes: Vec<Change> = params
             .content_changes
             .into_iter()
-            .map(|c| Change { range: c.range.map(|r| (convert::pos(r.start), convert::pos(r.end))), text: c.text })
+            .map(|c| Change {
+                range: c
+                    .range
+                    .map(|r| (convert::pos(r.start), convert::pos(r.end))),
+                text: c.text,
+            })
             .collect();
-        let (next, notes) = current.apply(&changes, params.text_document.version, self.state.encoding());
+        let (next, notes) = current.apply(
+            &changes,
+            params.text_document.version,
+            self.state.encoding(),
+        );
         for note in notes {
             log::warn(&format!("{}: {}", uri.as_str(), note.0));
         }
@@ -214,7 +259,10 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         // Clients that push settings send them here; others are asked.
-        let pushed = params.settings.get("pyproject-lsp").cloned().or_else(|| Some(params.settings.clone()).filter(|s| s.is_object() && !s.as_object().is_some_and(|o| o.is_empty())));
+        let pushed = params.settings.get("pyproject-lsp").cloned().or_else(|| {
+            Some(params.settings.clone())
+                .filter(|s| s.is_object() && !s.as_object().is_some_and(|o| o.is_empty()))
+        });
         if self.caps().configuration {
             self.refresh_settings().await;
         } else if let Some(v) = pushed {
@@ -230,30 +278,47 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri;
-        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else { return Ok(None) };
+        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else {
+            return Ok(None);
+        };
         let enc = self.state.encoding();
         let doc = Arc::clone(&snapshot.document);
         let offset = convert::offset(&doc, params.text_document_position.position, enc);
         let facts = Facts::default();
         let completions = features::completion::completions(&snapshot, offset, &facts);
-        Ok(Some(convert::completion_response(&doc, &completions, enc, self.caps().snippets)))
+        Ok(Some(convert::completion_response(
+            &doc,
+            &completions,
+            enc,
+            self.caps().snippets,
+        )))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
-        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else { return Ok(None) };
+        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else {
+            return Ok(None);
+        };
         let enc = self.state.encoding();
-        let offset = convert::offset(&snapshot.document, params.text_document_position_params.position, enc);
+        let offset = convert::offset(
+            &snapshot.document,
+            params.text_document_position_params.position,
+            enc,
+        );
         let facts = Facts::default();
-        Ok(features::hover::hover(&snapshot, offset, &facts).map(|h| convert::hover(&snapshot.document, &h, enc)))
+        Ok(features::hover::hover(&snapshot, offset, &facts)
+            .map(|h| convert::hover(&snapshot.document, &h, enc)))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else { return Ok(None) };
+        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else {
+            return Ok(None);
+        };
         let enc = self.state.encoding();
         let doc = &snapshot.document;
-        let range = convert::offset(doc, params.range.start, enc)..convert::offset(doc, params.range.end, enc);
+        let range = convert::offset(doc, params.range.start, enc)
+            ..convert::offset(doc, params.range.end, enc);
         let facts = Facts::default();
         let diagnostics = features::diagnostics(&snapshot, &facts);
         let mut actions = features::actions::actions(&snapshot, range, &diagnostics, &facts);
@@ -263,9 +328,15 @@ impl LanguageServer for Backend {
                     features::actions::ActionKind::QuickFix => "quickfix".to_string(),
                     features::actions::ActionKind::Source(s) => format!("source.{s}"),
                 };
-                only.iter().any(|o| kind == o.as_str() || kind.starts_with(&format!("{}.", o.as_str())))
+                only.iter()
+                    .any(|o| kind == o.as_str() || kind.starts_with(&format!("{}.", o.as_str())))
             });
         }
-        Ok(Some(actions.iter().map(|a| convert::code_action(doc, &uri, a, enc)).collect()))
+        Ok(Some(
+            actions
+                .iter()
+                .map(|a| convert::code_action(doc, &uri, a, enc))
+                .collect(),
+        ))
     }
 }

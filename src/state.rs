@@ -24,16 +24,34 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// A snapshot of a document outside the server (CLI, tests, benchmarks).
-    pub fn new(path: Option<PathBuf>, document: Arc<Document>, client: Option<&serde_json::Value>) -> (Snapshot, Vec<String>) {
-        let (settings, problems) = effective_settings(client, &document, &|k| std::env::var(k).ok());
+    pub fn new(
+        path: Option<PathBuf>,
+        document: Arc<Document>,
+        client: Option<&serde_json::Value>,
+    ) -> (Snapshot, Vec<String>) {
+        let (settings, problems) =
+            effective_settings(client, &document, &|k| std::env::var(k).ok());
         // Files are only checked next to a real pyproject.toml: another file name means a copy
         // outside its project, whose neighbours say nothing about it.
-        let is_pyproject = path.as_deref().and_then(Path::file_name).is_some_and(|n| n == "pyproject.toml");
-        let files: Arc<dyn ProjectFiles + Send + Sync> = match path.as_deref().and_then(Path::parent) {
-            Some(dir) if is_pyproject => Arc::new(DiskFiles::new(dir)),
-            _ => Arc::new(NoFiles),
-        };
-        (Snapshot { path, document, settings: Arc::new(settings), files, today: today() }, problems)
+        let is_pyproject = path
+            .as_deref()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "pyproject.toml");
+        let files: Arc<dyn ProjectFiles + Send + Sync> =
+            match path.as_deref().and_then(Path::parent) {
+                Some(dir) if is_pyproject => Arc::new(DiskFiles::new(dir)),
+                _ => Arc::new(NoFiles),
+            };
+        (
+            Snapshot {
+                path,
+                document,
+                settings: Arc::new(settings),
+                files,
+                today: today(),
+            },
+            problems,
+        )
     }
 
     /// The project directory (the pyproject's parent), when on disk.
@@ -45,21 +63,36 @@ impl Snapshot {
 /// Settings from defaults, environment, the file's `[tool.pyproject-lsp]` and the client, in that
 /// order (later wins). Problems with client or environment settings are returned for the log;
 /// problems in the file are diagnostics (PP002).
-pub fn effective_settings(client: Option<&serde_json::Value>, document: &Document, env: &dyn Fn(&str) -> Option<String>) -> (Settings, Vec<String>) {
+pub fn effective_settings(
+    client: Option<&serde_json::Value>,
+    document: &Document,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (Settings, Vec<String>) {
     let mut settings = Settings::default();
     let mut problems = settings.apply_env(env);
-    if let Some(table) = document.manifest.get(&["tool", "pyproject-lsp"]).and_then(|i| i.as_table_like()) {
+    if let Some(table) = document
+        .manifest
+        .get(&["tool", "pyproject-lsp"])
+        .and_then(|i| i.as_table_like())
+    {
         let _ = settings.apply_table(table);
     }
     if let Some(client) = client.filter(|c| c.is_object()) {
-        problems.extend(settings.apply_json(client).into_iter().map(|p| format!("client settings: {p}")));
+        problems.extend(
+            settings
+                .apply_json(client)
+                .into_iter()
+                .map(|p| format!("client settings: {p}")),
+        );
     }
     (settings, problems)
 }
 
 /// Today's date (UTC) from the system clock, for end-of-life checks.
 pub fn today() -> (i32, u32, u32) {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     civil_from_days((secs / 86_400) as i64)
 }
 

@@ -21,14 +21,20 @@ fn directory_argument_means_its_pyproject_and_errors_exit_one() {
     let (dir, _) = project("cli-dir", &text, &[]);
     let (code, out, _) = cli(&["check", dir.to_str().expect("utf8")]);
     assert_eq!(code, 1);
-    let want = format!("{}:7:11: error[PP106]", dir.join("pyproject.toml").display());
+    let want = format!(
+        "{}:7:11: error[PP106]",
+        dir.join("pyproject.toml").display()
+    );
     assert!(out.starts_with(&want), "{out}");
     assert!(out.contains("(invalid-version)"), "{out}");
 }
 
 #[test]
 fn warnings_alone_exit_zero() {
-    let text = GOOD.replace("[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n", "");
+    let text = GOOD.replace(
+        "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n",
+        "",
+    );
     let (dir, _) = project("cli-warn", &text, &[]);
     let (code, out, _) = cli(&["check", dir.to_str().expect("utf8")]);
     assert_eq!(code, 0);
@@ -49,12 +55,25 @@ fn missing_path_and_bad_arguments_exit_two() {
 #[test]
 fn json_output() {
     // setuptools validates `[project]`, so an unknown key is an error there.
-    let text = GOOD.replace("requires-python", "requires_python").replace("[\"hatchling\"]", "[\"setuptools>=77\"]").replace("hatchling.build", "setuptools.build_meta");
+    let text = GOOD
+        .replace("requires-python", "requires_python")
+        .replace("[\"hatchling\"]", "[\"setuptools>=77\"]")
+        .replace("hatchling.build", "setuptools.build_meta");
     let (dir, _) = project("cli-json", &text, &[]);
-    let (code, out, _) = cli(&["check", "--output-format", "json", dir.to_str().expect("utf8")]);
+    let (code, out, _) = cli(&[
+        "check",
+        "--output-format",
+        "json",
+        dir.to_str().expect("utf8"),
+    ]);
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).expect("json");
-    let d = v.as_array().expect("array").iter().find(|d| d["code"] == "PP102").expect("PP102");
+    let d = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["code"] == "PP102")
+        .expect("PP102");
     assert_eq!(d["code"], "PP102");
     assert_eq!(d["name"], "unknown-project-key");
     assert_eq!(d["line"], 8);
@@ -79,9 +98,20 @@ fn fix_applies_safe_fixes_and_keeps_formatting() {
 
 #[test]
 fn readme_and_license_files_are_checked_next_to_the_pyproject() {
-    let text = format!("{GOOD}readme = \"README.rst\"\nlicense = \"MIT\"\nlicense-files = [\"LICEN[CS]E*\", \"NOTICE\"]\n");
-    let (dir, _) = project("cli-files", &text, &[("README.md", "# hi"), ("LICENSE.txt", "MIT")]);
-    let (code, out, _) = cli(&["check", "--output-format", "json", dir.to_str().expect("utf8")]);
+    let text = format!(
+        "{GOOD}readme = \"README.rst\"\nlicense = \"MIT\"\nlicense-files = [\"LICEN[CS]E*\", \"NOTICE\"]\n"
+    );
+    let (dir, _) = project(
+        "cli-files",
+        &text,
+        &[("README.md", "# hi"), ("LICENSE.txt", "MIT")],
+    );
+    let (code, out, _) = cli(&[
+        "check",
+        "--output-format",
+        "json",
+        dir.to_str().expect("utf8"),
+    ]);
     assert_eq!(code, 1);
     let v: Vec<Value> = serde_json::from_str(&out).expect("json");
     let codes: Vec<&str> = v.iter().filter_map(|d| d["code"].as_str()).collect();
@@ -96,13 +126,26 @@ fn corpus_has_no_errors() {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         panic!("the corpus is missing at {}", dir.display());
     };
-    let mut files: Vec<String> = entries.flatten().map(|e| e.path().display().to_string()).filter(|p| p.ends_with(".toml")).collect();
+    let mut files: Vec<String> = entries
+        .flatten()
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.ends_with(".toml"))
+        .collect();
     files.sort();
     assert!(files.len() > 100, "corpus too small: {}", files.len());
     let mut args = vec!["check", "--output-format", "json"];
     args.extend(files.iter().map(String::as_str));
     let (_, out, err) = cli(&args);
     let v: Vec<Value> = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
-    let errors: Vec<String> = v.iter().filter(|d| d["severity"] == "error").map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"])).collect();
-    assert!(errors.is_empty(), "{} errors on the corpus:\n{}", errors.len(), errors.join("\n"));
+    let errors: Vec<String> = v
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"]))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} errors on the corpus:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }

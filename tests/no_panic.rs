@@ -12,9 +12,14 @@ use pyproject_lsp::state::Snapshot;
 fn inputs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    let mut stack = vec![root.join("tests/fixtures"), root.join("../shared/corpus/pyprojects")];
+    let mut stack = vec![
+        root.join("tests/fixtures"),
+        root.join("../shared/corpus/pyprojects"),
+    ];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -42,7 +47,11 @@ fn analyse(text: &str) {
 #[test]
 fn every_prefix_of_every_file() {
     let files = inputs();
-    assert!(files.len() > 100, "expected the corpus and fixtures, found {}", files.len());
+    assert!(
+        files.len() > 100,
+        "expected the corpus and fixtures, found {}",
+        files.len()
+    );
     // Two workers (the machines have two cores); each takes every other file.
     let files = std::sync::Arc::new(files);
     let workers: Vec<_> = (0..2)
@@ -51,7 +60,9 @@ fn every_prefix_of_every_file() {
             std::thread::spawn(move || {
                 let mut prefixes = 0usize;
                 for file in files.iter().skip(w).step_by(2) {
-                    let Ok(text) = std::fs::read_to_string(file) else { continue };
+                    let Ok(text) = std::fs::read_to_string(file) else {
+                        continue;
+                    };
                     // Every character boundary for small files; a stride for large ones keeps the
                     // run short while still cutting inside every kind of token.
                     let stride = (text.len() / 300).max(1);
@@ -69,6 +80,9 @@ fn every_prefix_of_every_file() {
             })
         })
         .collect();
-    let prefixes: usize = workers.into_iter().map(|w| w.join().expect("no panic")).sum();
+    let prefixes: usize = workers
+        .into_iter()
+        .map(|w| w.join().expect("no panic"))
+        .sum();
     assert!(prefixes > 10_000, "only {prefixes} prefixes analysed");
 }

@@ -24,7 +24,12 @@ pub struct Action {
 }
 
 /// The actions for a range: every fix of every diagnostic that touches it, then source actions.
-pub fn actions(snapshot: &Snapshot, range: Range<usize>, diagnostics: &[Diagnostic], facts: &Facts) -> Vec<Action> {
+pub fn actions(
+    snapshot: &Snapshot,
+    range: Range<usize>,
+    diagnostics: &[Diagnostic],
+    facts: &Facts,
+) -> Vec<Action> {
     let mut out = Vec::new();
     for d in diagnostics {
         let touches = d.range.start <= range.end && range.start <= d.range.end;
@@ -43,8 +48,12 @@ pub fn actions(snapshot: &Snapshot, range: Range<usize>, diagnostics: &[Diagnost
         }
     }
     let _ = (snapshot, facts);
-    out.extend(crate::features::dependencies::source_actions(snapshot, facts));
-    out.extend(crate::features::classifiers::source_actions(snapshot, facts));
+    out.extend(crate::features::dependencies::source_actions(
+        snapshot, facts,
+    ));
+    out.extend(crate::features::classifiers::source_actions(
+        snapshot, facts,
+    ));
     // SOURCE ACTIONS: add `out.extend(crate::features::family::source_actions(snapshot, facts));` here
     out
 }

@@ -27,11 +27,25 @@ pub fn completions(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Complet
     let text = &snapshot.document.text;
     let offset = crate::manifest::outline::floor_char_boundary(text, offset);
     let cursor = cursor_at(&snapshot.document.manifest.outline, text, offset);
-    let cx = CompletionContext { snapshot, offset, cursor, facts };
+    let cx = CompletionContext {
+        snapshot,
+        offset,
+        cursor,
+        facts,
+    };
     let mut out = Completions::default();
     match &cx.cursor {
-        Cursor::Header { typed, range, array } => headers(&cx, typed, range, *array, &mut out),
-        Cursor::Key { table, prefix, range, existing } => keys_in(&cx, table, prefix, range, *existing, &mut out),
+        Cursor::Header {
+            typed,
+            range,
+            array,
+        } => headers(&cx, typed, range, *array, &mut out),
+        Cursor::Key {
+            table,
+            prefix,
+            range,
+            existing,
+        } => keys_in(&cx, table, prefix, range, *existing, &mut out),
         Cursor::Value { key, .. } => values(&cx, key, &mut out),
         Cursor::None => {}
     }
@@ -42,22 +56,37 @@ pub fn completions(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Complet
     out
 }
 
-fn headers(cx: &CompletionContext, typed: &str, range: &std::ops::Range<usize>, array: bool, out: &mut Completions) {
+fn headers(
+    cx: &CompletionContext,
+    typed: &str,
+    range: &std::ops::Range<usize>,
+    array: bool,
+    out: &mut Completions,
+) {
     if array {
         if "project.authors".starts_with(typed) || "project.maintainers".starts_with(typed) {
             for name in ["project.authors", "project.maintainers"] {
-                out.items.push(CompletionItem::new(name, CompletionKind::Property).edit(Edit::replace(range.clone(), name)));
+                out.items.push(
+                    CompletionItem::new(name, CompletionKind::Property)
+                        .edit(Edit::replace(range.clone(), name)),
+                );
             }
         }
         return;
     }
     let present = cx.snapshot.document.manifest.outline.header_paths();
     for (name, doc) in keys::TABLE_HEADERS {
-        let path: Vec<String> = name.trim_end_matches('.').split('.').map(str::to_string).collect();
+        let path: Vec<String> = name
+            .trim_end_matches('.')
+            .split('.')
+            .map(str::to_string)
+            .collect();
         if !name.ends_with('.') && present.contains(&path) {
             continue;
         }
-        let mut item = CompletionItem::new(*name, CompletionKind::Property).docs(*doc).edit(Edit::replace(range.clone(), *name));
+        let mut item = CompletionItem::new(*name, CompletionKind::Property)
+            .docs(*doc)
+            .edit(Edit::replace(range.clone(), *name));
         if name.ends_with('.') {
             item.kind = CompletionKind::Module;
         }
@@ -65,9 +94,18 @@ fn headers(cx: &CompletionContext, typed: &str, range: &std::ops::Range<usize>, 
     }
 }
 
-fn keys_in(cx: &CompletionContext, table: &[String], prefix: &str, range: &std::ops::Range<usize>, existing: bool, out: &mut Completions) {
+fn keys_in(
+    cx: &CompletionContext,
+    table: &[String],
+    prefix: &str,
+    range: &std::ops::Range<usize>,
+    existing: bool,
+    out: &mut Completions,
+) {
     let path: Vec<&str> = table.iter().map(String::as_str).collect();
-    let Some(specs) = keys::keys_of(&path) else { return };
+    let Some(specs) = keys::keys_of(&path) else {
+        return;
+    };
     let present = cx.snapshot.document.manifest.outline.keys_in(&path);
     // Inside an inline table (`readme = { | }`) keys are written without a newline after.
     for spec in specs {
@@ -80,27 +118,42 @@ fn keys_in(cx: &CompletionContext, table: &[String], prefix: &str, range: &std::
         if existing {
             item = item.edit(Edit::replace(range.clone(), spec.name));
         } else {
-            item = item.snippet_edit(Edit::replace(range.clone(), format!("{} = {}", spec.name, spec.snippet)));
+            item = item.snippet_edit(Edit::replace(
+                range.clone(),
+                format!("{} = {}", spec.name, spec.snippet),
+            ));
         }
         out.items.push(item);
     }
 }
 
 fn values(cx: &CompletionContext, key: &[String], out: &mut Completions) {
-    let Cursor::Value { string, array, .. } = &cx.cursor else { return };
+    let Cursor::Value { string, array, .. } = &cx.cursor else {
+        return;
+    };
     let path: Vec<&str> = key.iter().map(String::as_str).collect();
     let offset = cx.offset;
     let manifest = &cx.snapshot.document.manifest;
     let in_string_or_array = string.is_some() || array.is_some();
     match path.as_slice() {
         ["project", "dynamic"] if in_string_or_array => {
-            let present: Vec<String> = manifest.get(&["project", "dynamic"]).map(crate::manifest::string_items).unwrap_or_default().into_iter().map(|(s, _)| s).collect();
+            let present: Vec<String> = manifest
+                .get(&["project", "dynamic"])
+                .map(crate::manifest::string_items)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
             for k in keys::DYNAMIC_KEYS {
                 if present.iter().any(|p| p == k) {
                     continue;
                 }
                 let doc = keys::key_spec(&["project", k]).map(|s| s.doc).unwrap_or("");
-                out.items.push(CompletionItem::new(*k, CompletionKind::Value).docs(doc).edit(string_value_edit(string.as_ref(), offset, k)));
+                out.items.push(
+                    CompletionItem::new(*k, CompletionKind::Value)
+                        .docs(doc)
+                        .edit(string_value_edit(string.as_ref(), offset, k)),
+                );
             }
         }
         ["build-system", "build-backend"] => {
@@ -112,7 +165,10 @@ fn values(cx: &CompletionContext, key: &[String], out: &mut Completions) {
                     .edit(string_value_edit(string.as_ref(), offset, backend));
                 if !has_requires {
                     let line_start = cx.text()[..offset].rfind('\n').map_or(0, |i| i + 1);
-                    item.additional_edits.push(Edit::insert(line_start, format!("requires = [\"{requires}\"]\n")));
+                    item.additional_edits.push(Edit::insert(
+                        line_start,
+                        format!("requires = [\"{requires}\"]\n"),
+                    ));
                 }
                 out.items.push(item);
             }
@@ -129,7 +185,13 @@ fn values(cx: &CompletionContext, key: &[String], out: &mut Completions) {
         }
         ["project", "readme", "content-type"] => {
             for ct in ["text/markdown", "text/x-rst", "text/plain"] {
-                out.items.push(CompletionItem::new(ct, CompletionKind::Value).edit(string_value_edit(string.as_ref(), offset, ct)));
+                out.items.push(
+                    CompletionItem::new(ct, CompletionKind::Value).edit(string_value_edit(
+                        string.as_ref(),
+                        offset,
+                        ct,
+                    )),
+                );
             }
         }
         ["project", "requires-python"] => {
@@ -146,7 +208,11 @@ fn values(cx: &CompletionContext, key: &[String], out: &mut Completions) {
         }
         ["project", "license"] => {
             for id in COMMON_LICENSES {
-                out.items.push(CompletionItem::new(*id, CompletionKind::Value).detail("SPDX license expression").edit(string_value_edit(string.as_ref(), offset, id)));
+                out.items.push(
+                    CompletionItem::new(*id, CompletionKind::Value)
+                        .detail("SPDX license expression")
+                        .edit(string_value_edit(string.as_ref(), offset, id)),
+                );
             }
         }
         _ => {}

@@ -109,7 +109,10 @@ pub fn string_value_edit(string: Option<&StringAt>, offset: usize, value: &str) 
             if s.closed {
                 Edit::replace(s.content.clone(), inner)
             } else {
-                Edit::replace(s.content.start..s.content.end.max(offset), format!("{inner}{}", s.quote))
+                Edit::replace(
+                    s.content.start..s.content.end.max(offset),
+                    format!("{inner}{}", s.quote),
+                )
             }
         }
         None => Edit::insert(offset, quoted),
@@ -117,7 +120,10 @@ pub fn string_value_edit(string: Option<&StringAt>, offset: usize, value: &str) 
 }
 
 /// The diagnostics of a snapshot: every rule, with the user's levels and ignore comments applied.
-pub fn diagnostics(snapshot: &crate::state::Snapshot, facts: &crate::rules::Facts) -> Vec<crate::diagnostic::Diagnostic> {
+pub fn diagnostics(
+    snapshot: &crate::state::Snapshot,
+    facts: &crate::rules::Facts,
+) -> Vec<crate::diagnostic::Diagnostic> {
     let cx = crate::rules::Context {
         text: &snapshot.document.text,
         manifest: &snapshot.document.manifest,

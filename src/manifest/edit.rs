@@ -18,7 +18,10 @@ fn line_end(text: &str, at: usize) -> usize {
 
 /// Skips spaces/tabs forward from `at`.
 fn skip_blanks(text: &str, at: usize) -> usize {
-    at + text[at..].bytes().take_while(|b| *b == b' ' || *b == b'\t').count()
+    at + text[at..]
+        .bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .count()
 }
 
 /// Removes item `index` of an array given the spans of all its items, with its separator; when the
@@ -57,18 +60,30 @@ pub fn remove_array_item(text: &str, items: &[Range<usize>], index: usize) -> Op
 
 /// Appends `value` (already TOML-formatted, e.g. `"httpx>=0.27"`) to an array, following its layout.
 /// `array` is the span of the whole array (`[` to `]`), `items` the spans of its items.
-pub fn append_array_item(text: &str, array: &Range<usize>, items: &[Range<usize>], value: &str) -> Option<Edit> {
+pub fn append_array_item(
+    text: &str,
+    array: &Range<usize>,
+    items: &[Range<usize>],
+    value: &str,
+) -> Option<Edit> {
     let raw = text.get(array.clone())?;
     if !raw.starts_with('[') {
         return None;
     }
-    let close = if raw.ends_with(']') { array.end - 1 } else { array.end };
+    let close = if raw.ends_with(']') {
+        array.end - 1
+    } else {
+        array.end
+    };
     let Some(last) = items.last() else {
         // Empty array: `[]` becomes `["x"]`; a multi-line empty array gets an indented line.
         let inner = &text[array.start + 1..close];
         if inner.contains('\n') {
             let indent = indentation(text, array.start) + "    ";
-            return Some(Edit::replace(array.start + 1..close, format!("\n{indent}{value},\n{}", indentation(text, array.start))));
+            return Some(Edit::replace(
+                array.start + 1..close,
+                format!("\n{indent}{value},\n{}", indentation(text, array.start)),
+            ));
         }
         return Some(Edit::replace(array.start + 1..close, value.to_string()));
     };
@@ -91,24 +106,36 @@ pub fn append_array_item(text: &str, array: &Range<usize>, items: &[Range<usize>
         }
         // No trailing comma: add one after the last item and none after the new one, keeping the style.
         let between = &text[last.end..le];
-        return Some(Edit::replace(insert_comma_at..le, format!(",{between}{edits_text}")));
+        return Some(Edit::replace(
+            insert_comma_at..le,
+            format!(",{between}{edits_text}"),
+        ));
     }
     let sep = if has_trailing_comma { " " } else { ", " };
-    let at = if has_trailing_comma { text[..close].rfind(',').map_or(last.end, |c| c + 1) } else { last.end };
+    let at = if has_trailing_comma {
+        text[..close].rfind(',').map_or(last.end, |c| c + 1)
+    } else {
+        last.end
+    };
     Some(Edit::insert(at, format!("{sep}{value}").replace("  ", " ")))
 }
 
 /// The leading whitespace of the line holding `at`.
 pub fn indentation(text: &str, at: usize) -> String {
     let ls = line_start(text, at);
-    text[ls..].chars().take_while(|c| *c == ' ' || *c == '\t').collect()
+    text[ls..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
 }
 
 /// Adds `key = value` to the table at `path`: after its last key line when the table has a
 /// header, as a new `[table]` at the end otherwise. `value` is TOML text.
 pub fn add_key(manifest: &Manifest, text: &str, path: &[&str], key: &str, value: &str) -> Edit {
     if let Some(table) = manifest.outline.tables.iter().find(|t| {
-        t.header.is_some() && t.path.len() == path.len() && t.path.iter().zip(path).all(|(a, b)| a.name == *b)
+        t.header.is_some()
+            && t.path.len() == path.len()
+            && t.path.iter().zip(path).all(|(a, b)| a.name == *b)
     }) {
         let after = table
             .entries
@@ -155,12 +182,21 @@ pub fn quote(s: &str) -> String {
 /// Applies edits (of the document itself) to a text, last first. Overlapping edits are skipped.
 pub fn apply(text: &str, edits: &[Edit]) -> String {
     let mut sorted: Vec<&Edit> = edits.iter().filter(|e| e.path.is_none()).collect();
-    sorted.sort_by(|a, b| b.range.start.cmp(&a.range.start).then(b.range.end.cmp(&a.range.end)));
+    sorted.sort_by(|a, b| {
+        b.range
+            .start
+            .cmp(&a.range.start)
+            .then(b.range.end.cmp(&a.range.end))
+    });
     let mut out = text.to_string();
     let mut limit = usize::MAX;
     for edit in sorted {
-        let (start, end) = (edit.range.start.min(out.len()), edit.range.end.min(out.len()));
-        if end > limit || start > end || !out.is_char_boundary(start) || !out.is_char_boundary(end) {
+        let (start, end) = (
+            edit.range.start.min(out.len()),
+            edit.range.end.min(out.len()),
+        );
+        if end > limit || start > end || !out.is_char_boundary(start) || !out.is_char_boundary(end)
+        {
             continue;
         }
         out.replace_range(start..end, &edit.new_text);
@@ -177,7 +213,10 @@ mod tests {
         let m = Manifest::parse(text);
         let item = m.get(&["a"]).expect("a");
         let arr = item.as_array().expect("array");
-        (item.span().expect("span"), arr.iter().map(|v| v.span().expect("span")).collect())
+        (
+            item.span().expect("span"),
+            arr.iter().map(|v| v.span().expect("span")).collect(),
+        )
     }
 
     #[test]
@@ -192,8 +231,14 @@ mod tests {
     fn remove_inline_items() {
         let text = "a = [\"x\", \"y\", \"z\"]\n";
         let (_, it) = items(text);
-        assert_eq!(apply(text, &[remove_array_item(text, &it, 0).expect("e")]), "a = [\"y\", \"z\"]\n");
-        assert_eq!(apply(text, &[remove_array_item(text, &it, 2).expect("e")]), "a = [\"x\", \"y\"]\n");
+        assert_eq!(
+            apply(text, &[remove_array_item(text, &it, 0).expect("e")]),
+            "a = [\"y\", \"z\"]\n"
+        );
+        assert_eq!(
+            apply(text, &[remove_array_item(text, &it, 2).expect("e")]),
+            "a = [\"x\", \"y\"]\n"
+        );
     }
 
     #[test]
@@ -201,17 +246,32 @@ mod tests {
         let text = "a = [\n    \"x\",\n    \"y\",\n]\n";
         let (arr, it) = items(text);
         let e = append_array_item(text, &arr, &it, "\"z\"").expect("edit");
-        assert_eq!(apply(text, &[e]), "a = [\n    \"x\",\n    \"y\",\n    \"z\",\n]\n");
+        assert_eq!(
+            apply(text, &[e]),
+            "a = [\n    \"x\",\n    \"y\",\n    \"z\",\n]\n"
+        );
         let text = "a = [\n  \"x\",\n  \"y\"\n]\n";
         let (arr, it) = items(text);
         let e = append_array_item(text, &arr, &it, "\"z\"").expect("edit");
         assert_eq!(apply(text, &[e]), "a = [\n  \"x\",\n  \"y\",\n  \"z\"\n]\n");
         let text = "a = [\"x\"]\n";
         let (arr, it) = items(text);
-        assert_eq!(apply(text, &[append_array_item(text, &arr, &it, "\"z\"").expect("e")]), "a = [\"x\", \"z\"]\n");
+        assert_eq!(
+            apply(
+                text,
+                &[append_array_item(text, &arr, &it, "\"z\"").expect("e")]
+            ),
+            "a = [\"x\", \"z\"]\n"
+        );
         let text = "a = []\n";
         let (arr, it) = items(text);
-        assert_eq!(apply(text, &[append_array_item(text, &arr, &it, "\"z\"").expect("e")]), "a = [\"z\"]\n");
+        assert_eq!(
+            apply(
+                text,
+                &[append_array_item(text, &arr, &it, "\"z\"").expect("e")]
+            ),
+            "a = [\"z\"]\n"
+        );
     }
 
     #[test]
@@ -219,6 +279,9 @@ mod tests {
         let text = "[project]\nname = \"x\"\n\n[tool.x]\n";
         let m = Manifest::parse(text);
         let e = add_key(&m, text, &["project"], "version", "\"0.1.0\"");
-        assert_eq!(apply(text, &[e]), "[project]\nname = \"x\"\nversion = \"0.1.0\"\n\n[tool.x]\n");
+        assert_eq!(
+            apply(text, &[e]),
+            "[project]\nname = \"x\"\nversion = \"0.1.0\"\n\n[tool.x]\n"
+        );
     }
 }

@@ -61,7 +61,12 @@ impl Manifest {
                 (repair(text, &syntax_errors, &err), true)
             }
         };
-        Manifest { outline, doc, syntax_errors, repaired }
+        Manifest {
+            outline,
+            doc,
+            syntax_errors,
+            repaired,
+        }
     }
 
     /// The root table of the typed document.
@@ -78,7 +83,11 @@ impl Manifest {
     /// The key and item at a path, for the key's span.
     pub fn get_key_value(&self, path: &[&str]) -> Option<(&Key, &Item)> {
         let (last, parents) = path.split_last()?;
-        let table = if parents.is_empty() { self.root()? as &dyn TableLike } else { self.get(parents)?.as_table_like()? };
+        let table = if parents.is_empty() {
+            self.root()? as &dyn TableLike
+        } else {
+            self.get(parents)?.as_table_like()?
+        };
         table.get_key_value(last)
     }
 
@@ -93,7 +102,9 @@ impl Manifest {
     pub fn table_span(&self, path: &[&str]) -> Option<Range<usize>> {
         let refs: Vec<&str> = path.to_vec();
         if let Some(table) = self.outline.tables.iter().find(|t| {
-            t.header.is_some() && t.path.len() == refs.len() && t.path.iter().zip(&refs).all(|(a, b)| a.name == *b)
+            t.header.is_some()
+                && t.path.len() == refs.len()
+                && t.path.iter().zip(&refs).all(|(a, b)| a.name == *b)
         }) {
             return table.header.clone();
         }
@@ -114,7 +125,9 @@ pub fn get_in<'a>(table: &'a dyn TableLike, path: &[&str]) -> Option<&'a Item> {
 
 /// The strings of an array item with their spans (the span covers the quotes). Non-strings are skipped.
 pub fn string_items(item: &Item) -> Vec<(String, Range<usize>)> {
-    let Some(array) = item.as_array() else { return Vec::new() };
+    let Some(array) = item.as_array() else {
+        return Vec::new();
+    };
     array
         .iter()
         .filter_map(|v| match v {
@@ -127,7 +140,11 @@ pub fn string_items(item: &Item) -> Vec<(String, Range<usize>)> {
 /// The span of a string value's content (inside the quotes), given its whole span and the text.
 pub fn string_content_span(text: &str, span: &Range<usize>) -> Range<usize> {
     let raw = text.get(span.clone()).unwrap_or("");
-    let q = if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+    let q = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3
+    } else {
+        1
+    };
     if raw.len() < 2 * q {
         return span.clone();
     }
@@ -162,7 +179,10 @@ fn grammar_errors(text: &str) -> Vec<SyntaxError> {
     let mut out: Vec<SyntaxError> = errors
         .into_iter()
         .map(|e| {
-            let span = e.unexpected().or(e.context()).map_or(0..0, |s| s.start()..s.end());
+            let span = e
+                .unexpected()
+                .or(e.context())
+                .map_or(0..0, |s| s.start()..s.end());
             let mut message = e.description().to_string();
             if let Some(expected) = e.expected() {
                 let list: Vec<String> = expected
@@ -179,7 +199,10 @@ fn grammar_errors(text: &str) -> Vec<SyntaxError> {
                 }
             }
             let range = widen_empty(text, span);
-            SyntaxError { range, message: format!("TOML syntax error: {message}") }
+            SyntaxError {
+                range,
+                message: format!("TOML syntax error: {message}"),
+            }
         })
         .collect();
     out.dedup_by(|a, b| a.range == b.range && a.message == b.message);
@@ -206,11 +229,18 @@ fn widen_empty(text: &str, range: Range<usize>) -> Range<usize> {
 fn toml_edit_error(text: &str, err: &toml_edit::TomlError) -> SyntaxError {
     let span = err.span().unwrap_or(0..0);
     let message = err.message().trim().to_string();
-    SyntaxError { range: widen_empty(text, span), message: format!("TOML error: {message}") }
+    SyntaxError {
+        range: widen_empty(text, span),
+        message: format!("TOML error: {message}"),
+    }
 }
 
 /// Blanks the lines holding errors (with spaces, so offsets stay), and reparses, a few rounds.
-fn repair(text: &str, errors: &[SyntaxError], first: &toml_edit::TomlError) -> Option<toml_edit::Document<String>> {
+fn repair(
+    text: &str,
+    errors: &[SyntaxError],
+    first: &toml_edit::TomlError,
+) -> Option<toml_edit::Document<String>> {
     let mut bytes = text.as_bytes().to_vec();
     let mut spans: Vec<Range<usize>> = errors.iter().map(|e| e.range.clone()).collect();
     spans.push(first.span().unwrap_or(0..0));
@@ -218,7 +248,9 @@ fn repair(text: &str, errors: &[SyntaxError], first: &toml_edit::TomlError) -> O
         for span in spans.drain(..) {
             blank_lines(&mut bytes, span);
         }
-        let Ok(candidate) = String::from_utf8(bytes.clone()) else { return None };
+        let Ok(candidate) = String::from_utf8(bytes.clone()) else {
+            return None;
+        };
         match toml_edit::Document::parse(candidate) {
             Ok(doc) => return Some(doc),
             Err(err) => {
@@ -237,8 +269,14 @@ fn repair(text: &str, errors: &[SyntaxError], first: &toml_edit::TomlError) -> O
 
 fn line_of(bytes: &[u8], at: usize) -> Range<usize> {
     let at = at.min(bytes.len());
-    let start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let end = bytes[at..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| at + i);
+    let start = bytes[..at]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
     start..end
 }
 
@@ -260,7 +298,10 @@ mod tests {
     fn valid_document_has_spans() {
         let m = Manifest::parse("[project]\nname = \"demo\"\n");
         assert!(m.syntax_errors.is_empty());
-        assert_eq!(m.get(&["project", "name"]).and_then(|i| i.as_str()), Some("demo"));
+        assert_eq!(
+            m.get(&["project", "name"]).and_then(|i| i.as_str()),
+            Some("demo")
+        );
         assert_eq!(m.key_span(&["project", "name"]), Some(10..14));
         assert_eq!(m.table_span(&["project"]), Some(0..9));
     }
@@ -271,14 +312,21 @@ mod tests {
         assert_eq!(m.syntax_errors.len(), 1, "{:?}", m.syntax_errors);
         assert_eq!(m.syntax_errors[0].range.start, 31);
         assert!(m.repaired);
-        assert_eq!(m.get(&["project", "version"]).and_then(|i| i.as_str()), Some("1"));
+        assert_eq!(
+            m.get(&["project", "version"]).and_then(|i| i.as_str()),
+            Some("1")
+        );
     }
 
     #[test]
     fn duplicate_key_reported() {
         let m = Manifest::parse("[project]\nname = \"a\"\nname = \"b\"\n");
         assert_eq!(m.syntax_errors.len(), 1);
-        assert!(m.syntax_errors[0].message.contains("duplicate"), "{:?}", m.syntax_errors);
+        assert!(
+            m.syntax_errors[0].message.contains("duplicate"),
+            "{:?}",
+            m.syntax_errors
+        );
     }
 
     #[test]

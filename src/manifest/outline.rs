@@ -51,11 +51,22 @@ pub struct Value {
 #[derive(Clone, Debug)]
 pub enum ValueKind {
     /// A string; `content` excludes the quotes. `text` is the decoded content.
-    String { closed: bool, content: Range<usize>, text: String, multiline: bool },
+    String {
+        closed: bool,
+        content: Range<usize>,
+        text: String,
+        multiline: bool,
+    },
     /// Numbers, booleans, dates, or junk.
     Scalar,
-    Array { items: Vec<Value>, closed: bool },
-    Table { entries: Vec<Entry>, closed: bool },
+    Array {
+        items: Vec<Value>,
+        closed: bool,
+    },
+    Table {
+        entries: Vec<Entry>,
+        closed: bool,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -68,7 +79,11 @@ impl Outline {
     pub fn parse(text: &str) -> Outline {
         let source = Source::new(text);
         let tokens: Vec<Token> = source.lex().into_vec();
-        let mut parser = Parser { text, tokens: &tokens, pos: 0 };
+        let mut parser = Parser {
+            text,
+            tokens: &tokens,
+            pos: 0,
+        };
         parser.document()
     }
 
@@ -92,7 +107,11 @@ impl Outline {
         for table in &self.tables {
             let tpath: Vec<&str> = table.path.iter().map(|k| k.name.as_str()).collect();
             for entry in &table.entries {
-                let full: Vec<&str> = tpath.iter().copied().chain(entry.key.iter().map(|k| k.name.as_str())).collect();
+                let full: Vec<&str> = tpath
+                    .iter()
+                    .copied()
+                    .chain(entry.key.iter().map(|k| k.name.as_str()))
+                    .collect();
                 if full.len() > path.len() && full[..path.len()] == *path {
                     keys.push(full[path.len()].to_string());
                 }
@@ -135,12 +154,26 @@ pub struct ArrayAt {
 pub enum Cursor {
     /// Inside a table header: `typed` is the dotted path typed before the cursor, `range` the
     /// whole header content between the brackets (what a completion replaces).
-    Header { typed: String, range: Range<usize>, array: bool },
+    Header {
+        typed: String,
+        range: Range<usize>,
+        array: bool,
+    },
     /// Where a key is or can be written. `table` is the full path of the table the key goes in
     /// (including dotted parts typed before the current one); `prefix` the part typed so far.
-    Key { table: Vec<String>, prefix: String, range: Range<usize>, existing: bool },
+    Key {
+        table: Vec<String>,
+        prefix: String,
+        range: Range<usize>,
+        existing: bool,
+    },
     /// In a value position. `key` is the full dotted path from the root to the value.
-    Value { key: Vec<String>, string: Option<StringAt>, array: Option<ArrayAt>, range: Option<Range<usize>> },
+    Value {
+        key: Vec<String>,
+        string: Option<StringAt>,
+        array: Option<ArrayAt>,
+        range: Option<Range<usize>>,
+    },
     /// In a comment or somewhere nothing can be offered.
     None,
 }
@@ -158,13 +191,30 @@ pub fn cursor_at(outline: &Outline, text: &str, offset: usize) -> Cursor {
     };
     let table_path: Vec<String> = table.path.iter().map(|k| k.name.clone()).collect();
     if let Some(header) = &table.header {
-        let header_line_end = text[header.start..].find('\n').map_or(text.len(), |i| header.start + i);
-        if offset >= header.start && offset <= header_line_end.max(header.end) && !(table.closed && offset >= header.end) {
+        let header_line_end = text[header.start..]
+            .find('\n')
+            .map_or(text.len(), |i| header.start + i);
+        if offset >= header.start
+            && offset <= header_line_end.max(header.end)
+            && !(table.closed && offset >= header.end)
+        {
             let open = if table.array { 2 } else { 1 };
             let inner_start = (header.start + open).min(text.len());
-            let inner_end = if table.closed { header.end.saturating_sub(open).max(inner_start) } else { header_line_end.max(inner_start) };
-            let typed = text.get(inner_start..offset.max(inner_start)).unwrap_or("").trim().to_string();
-            return Cursor::Header { typed, range: inner_start..inner_end, array: table.array };
+            let inner_end = if table.closed {
+                header.end.saturating_sub(open).max(inner_start)
+            } else {
+                header_line_end.max(inner_start)
+            };
+            let typed = text
+                .get(inner_start..offset.max(inner_start))
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            return Cursor::Header {
+                typed,
+                range: inner_start..inner_end,
+                array: table.array,
+            };
         }
     }
     for entry in &table.entries {
@@ -212,10 +262,21 @@ fn key_cursor(table: Vec<String>, text: &str, offset: usize) -> Cursor {
     if !text[line_start..start].trim().is_empty() {
         return Cursor::None;
     }
-    Cursor::Key { table, prefix: text[start..offset].to_string(), range: start..end, existing: false }
+    Cursor::Key {
+        table,
+        prefix: text[start..offset].to_string(),
+        range: start..end,
+        existing: false,
+    }
 }
 
-fn entry_cursor(entry: &Entry, table: &[String], text: &str, offset: usize, depth: usize) -> Option<Cursor> {
+fn entry_cursor(
+    entry: &Entry,
+    table: &[String],
+    text: &str,
+    offset: usize,
+    depth: usize,
+) -> Option<Cursor> {
     if depth > MAX_DEPTH || offset < entry.span.start {
         return None;
     }
@@ -228,13 +289,23 @@ fn entry_cursor(entry: &Entry, table: &[String], text: &str, offset: usize, dept
             if offset <= part.span.end && offset >= part.span.start {
                 let start = part.span.start;
                 let typed = text.get(start..offset).unwrap_or("").to_string();
-                return Some(Cursor::Key { table: path, prefix: typed, range: part.span.clone(), existing: true });
+                return Some(Cursor::Key {
+                    table: path,
+                    prefix: typed,
+                    range: part.span.clone(),
+                    existing: true,
+                });
             }
             path.push(part.name.clone());
         }
         if entry.eq.is_none() {
             // After a dotted key's trailing `.` or whitespace: a new key part.
-            return Some(Cursor::Key { table: path, prefix: String::new(), range: offset..offset, existing: false });
+            return Some(Cursor::Key {
+                table: path,
+                prefix: String::new(),
+                range: offset..offset,
+                existing: false,
+            });
         }
         return None;
     }
@@ -247,20 +318,35 @@ fn entry_cursor(entry: &Entry, table: &[String], text: &str, offset: usize, dept
     let Some(value) = &entry.value else {
         // `key = |` with nothing yet, on the same line.
         if offset <= line_end(text, eq) {
-            return Some(Cursor::Value { key, string: None, array: None, range: None });
+            return Some(Cursor::Value {
+                key,
+                string: None,
+                array: None,
+                range: None,
+            });
         }
         return None;
     };
     if offset > value.span.end {
         // After the value on the same line (e.g. `name = "x" |`): nothing to offer.
         return if offset <= line_end(text, value.span.end) && value_open(value) {
-            Some(Cursor::Value { key, string: None, array: None, range: None })
+            Some(Cursor::Value {
+                key,
+                string: None,
+                array: None,
+                range: None,
+            })
         } else {
             None
         };
     }
     if offset < value.span.start {
-        return Some(Cursor::Value { key, string: None, array: None, range: None });
+        return Some(Cursor::Value {
+            key,
+            string: None,
+            array: None,
+            range: None,
+        });
     }
     Some(value_cursor(value, key, text, offset, depth + 1))
 }
@@ -278,18 +364,44 @@ fn line_end(text: &str, from: usize) -> usize {
     text[from..].find('\n').map_or(text.len(), |i| from + i)
 }
 
-fn value_cursor(value: &Value, key: Vec<String>, text: &str, offset: usize, depth: usize) -> Cursor {
+fn value_cursor(
+    value: &Value,
+    key: Vec<String>,
+    text: &str,
+    offset: usize,
+    depth: usize,
+) -> Cursor {
     match &value.kind {
-        ValueKind::String { closed, content, .. } => {
+        ValueKind::String {
+            closed, content, ..
+        } => {
             let string = string_at(value, *closed, content, text, offset);
-            Cursor::Value { key, string, array: None, range: Some(value.span.clone()) }
+            Cursor::Value {
+                key,
+                string,
+                array: None,
+                range: Some(value.span.clone()),
+            }
         }
-        ValueKind::Scalar => Cursor::Value { key, string: None, array: None, range: Some(value.span.clone()) },
+        ValueKind::Scalar => Cursor::Value {
+            key,
+            string: None,
+            array: None,
+            range: Some(value.span.clone()),
+        },
         ValueKind::Array { items, closed } => {
             if offset == value.span.start || (*closed && offset >= value.span.end) {
-                return Cursor::Value { key, string: None, array: None, range: Some(value.span.clone()) };
+                return Cursor::Value {
+                    key,
+                    string: None,
+                    array: None,
+                    range: Some(value.span.clone()),
+                };
             }
-            let index = items.iter().filter(|i| i.span.end <= offset && !(i.span.start < offset && offset < i.span.end)).count();
+            let index = items
+                .iter()
+                .filter(|i| i.span.end <= offset && !(i.span.start < offset && offset < i.span.end))
+                .count();
             let array = ArrayAt {
                 range: value.span.clone(),
                 closed: *closed,
@@ -297,23 +409,37 @@ fn value_cursor(value: &Value, key: Vec<String>, text: &str, offset: usize, dept
                 index,
             };
             for item in items {
-                let inside_open_string = matches!(item.kind, ValueKind::String { closed: false, .. })
-                    && offset >= item.span.start
-                    && offset <= item.span.end;
+                let inside_open_string =
+                    matches!(item.kind, ValueKind::String { closed: false, .. })
+                        && offset >= item.span.start
+                        && offset <= item.span.end;
                 if (item.span.start < offset && offset < item.span.end) || inside_open_string {
                     if depth > MAX_DEPTH {
                         break;
                     }
                     let inner = value_cursor(item, key.clone(), text, offset, depth + 1);
                     return match inner {
-                        Cursor::Value { key, string, array: inner_array, range } => {
-                            Cursor::Value { key, string, array: inner_array.or(Some(array)), range }
-                        }
+                        Cursor::Value {
+                            key,
+                            string,
+                            array: inner_array,
+                            range,
+                        } => Cursor::Value {
+                            key,
+                            string,
+                            array: inner_array.or(Some(array)),
+                            range,
+                        },
                         other => other,
                     };
                 }
             }
-            Cursor::Value { key, string: None, array: Some(array), range: None }
+            Cursor::Value {
+                key,
+                string: None,
+                array: Some(array),
+                range: None,
+            }
         }
         ValueKind::Table { entries, .. } => {
             for entry in entries {
@@ -326,12 +452,23 @@ fn value_cursor(value: &Value, key: Vec<String>, text: &str, offset: usize, dept
             let start = before
                 .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
                 .map_or(value.span.start, |i| value.span.start + i + 1);
-            Cursor::Key { table: key, prefix: text[start..offset].to_string(), range: start..offset, existing: false }
+            Cursor::Key {
+                table: key,
+                prefix: text[start..offset].to_string(),
+                range: start..offset,
+                existing: false,
+            }
         }
     }
 }
 
-fn string_at(value: &Value, closed: bool, content: &Range<usize>, text: &str, offset: usize) -> Option<StringAt> {
+fn string_at(
+    value: &Value,
+    closed: bool,
+    content: &Range<usize>,
+    text: &str,
+    offset: usize,
+) -> Option<StringAt> {
     if offset < content.start || (closed && offset > content.end) {
         return None;
     }
@@ -340,7 +477,10 @@ fn string_at(value: &Value, closed: bool, content: &Range<usize>, text: &str, of
     Some(StringAt {
         range: value.span.clone(),
         content: content.clone(),
-        typed: text.get(content.start..typed_end.max(content.start)).unwrap_or("").to_string(),
+        typed: text
+            .get(content.start..typed_end.max(content.start))
+            .unwrap_or("")
+            .to_string(),
         closed,
         quote,
     })
@@ -354,7 +494,9 @@ struct Parser<'t> {
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.pos).filter(|t| t.kind() != TokenKind::Eof)
+        self.tokens
+            .get(self.pos)
+            .filter(|t| t.kind() != TokenKind::Eof)
     }
 
     fn peek_kind(&self) -> Option<TokenKind> {
@@ -378,7 +520,10 @@ impl Parser<'_> {
 
     /// Skips whitespace, newlines and comments.
     fn skip_trivia(&mut self) {
-        while matches!(self.peek_kind(), Some(TokenKind::Whitespace | TokenKind::Newline | TokenKind::Comment)) {
+        while matches!(
+            self.peek_kind(),
+            Some(TokenKind::Whitespace | TokenKind::Newline | TokenKind::Comment)
+        ) {
             self.pos += 1;
         }
     }
@@ -395,7 +540,9 @@ impl Parser<'_> {
     /// True when the next tokens look like a table header at the start of a line: used to stop an
     /// unclosed array or inline table from swallowing the rest of the document.
     fn at_header_line(&self) -> bool {
-        let Some(token) = self.peek() else { return false };
+        let Some(token) = self.peek() else {
+            return false;
+        };
         if token.kind() != TokenKind::LeftSquareBracket {
             return false;
         }
@@ -413,7 +560,9 @@ impl Parser<'_> {
         };
         let inner = rest[..close].trim();
         !inner.is_empty()
-            && inner.chars().all(|c| c.is_ascii_alphanumeric() || "-_.\"' ".contains(c))
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.\"' ".contains(c))
             && !inner.starts_with(['"', '\''])
     }
 
@@ -435,7 +584,9 @@ impl Parser<'_> {
                 continue;
             }
             let entry = self.entry(0);
-            let Some(table) = tables.last_mut() else { break };
+            let Some(table) = tables.last_mut() else {
+                break;
+            };
             match entry {
                 Some(entry) => table.entries.push(entry),
                 None => {
@@ -446,9 +597,17 @@ impl Parser<'_> {
             }
         }
         let len = self.text.len();
-        let starts: Vec<usize> = tables.iter().skip(1).filter_map(|t| t.header.as_ref().map(|h| h.start)).collect();
+        let starts: Vec<usize> = tables
+            .iter()
+            .skip(1)
+            .filter_map(|t| t.header.as_ref().map(|h| h.start))
+            .collect();
         for (i, table) in tables.iter_mut().enumerate() {
-            let start = if i == 0 { 0 } else { table.header.as_ref().map_or(0, |h| h.start) };
+            let start = if i == 0 {
+                0
+            } else {
+                table.header.as_ref().map_or(0, |h| h.start)
+            };
             let end = starts.get(i).copied().unwrap_or(len);
             table.span = start..end.max(start);
         }
@@ -457,7 +616,14 @@ impl Parser<'_> {
 
     fn header(&mut self) -> Table {
         let Some(open) = self.peek().map(|t| self.span(t)) else {
-            return Table { path: Vec::new(), header: None, array: false, closed: false, entries: Vec::new(), span: 0..0 };
+            return Table {
+                path: Vec::new(),
+                header: None,
+                array: false,
+                closed: false,
+                entries: Vec::new(),
+                span: 0..0,
+            };
         };
         self.pos += 1;
         let mut array = false;
@@ -472,7 +638,9 @@ impl Parser<'_> {
         let path = self.key_parts();
         self.skip_ws();
         let mut closed = false;
-        let mut end = path.last().map_or(open.end + usize::from(array), |k| k.span.end);
+        let mut end = path
+            .last()
+            .map_or(open.end + usize::from(array), |k| k.span.end);
         if self.peek_kind() == Some(TokenKind::RightSquareBracket) {
             let close = self.peek().map(|t| self.span(t)).unwrap_or(end..end);
             self.pos += 1;
@@ -491,7 +659,14 @@ impl Parser<'_> {
             }
         }
         self.skip_to_line_end();
-        Table { path, header: Some(open.start..end), array, closed, entries: Vec::new(), span: open.start..open.start }
+        Table {
+            path,
+            header: Some(open.start..end),
+            array,
+            closed,
+            entries: Vec::new(),
+            span: open.start..open.start,
+        }
     }
 
     /// Reads `a.b."c"` key parts, stopping at `=`, `]`, newline or anything else.
@@ -507,14 +682,20 @@ impl Parser<'_> {
                     let raw = self.slice(&span).to_string();
                     let mut at = span.start;
                     for piece in raw.split('.') {
-                        parts.push(KeyPart { name: piece.to_string(), span: at..at + piece.len() });
+                        parts.push(KeyPart {
+                            name: piece.to_string(),
+                            span: at..at + piece.len(),
+                        });
                         at += piece.len() + 1;
                     }
                     self.pos += 1;
                 }
                 TokenKind::BasicString | TokenKind::LiteralString => {
                     let raw = self.slice(&span);
-                    parts.push(KeyPart { name: decode_string(raw), span });
+                    parts.push(KeyPart {
+                        name: decode_string(raw),
+                        span,
+                    });
                     self.pos += 1;
                 }
                 _ => break,
@@ -548,7 +729,12 @@ impl Parser<'_> {
             if depth == 0 {
                 self.skip_to_line_end();
             }
-            return Some(Entry { key, eq: None, value: None, span: start..end });
+            return Some(Entry {
+                key,
+                eq: None,
+                value: None,
+                span: start..end,
+            });
         }
         let eq = self.peek().map(|t| self.span(t).start).unwrap_or(end);
         self.pos += 1;
@@ -561,30 +747,57 @@ impl Parser<'_> {
         if depth == 0 && !self.at_line_start() {
             self.skip_to_line_end();
         }
-        Some(Entry { key, eq: Some(eq), value, span: start..end })
+        Some(Entry {
+            key,
+            eq: Some(eq),
+            value,
+            span: start..end,
+        })
     }
 
     fn value(&mut self, depth: usize) -> Value {
         let Some(token) = self.peek() else {
             let end = self.text.len();
-            return Value { span: end..end, kind: ValueKind::Scalar };
+            return Value {
+                span: end..end,
+                kind: ValueKind::Scalar,
+            };
         };
         let span = self.span(token);
         let kind = token.kind();
         if depth > MAX_DEPTH {
             self.skip_to_line_end();
-            return Value { span, kind: ValueKind::Scalar };
+            return Value {
+                span,
+                kind: ValueKind::Scalar,
+            };
         }
         match kind {
-            TokenKind::BasicString | TokenKind::LiteralString | TokenKind::MlBasicString | TokenKind::MlLiteralString => {
+            TokenKind::BasicString
+            | TokenKind::LiteralString
+            | TokenKind::MlBasicString
+            | TokenKind::MlLiteralString => {
                 self.pos += 1;
                 let raw = self.slice(&span);
-                let quote_len = if matches!(kind, TokenKind::MlBasicString | TokenKind::MlLiteralString) { 3 } else { 1 };
+                let quote_len =
+                    if matches!(kind, TokenKind::MlBasicString | TokenKind::MlLiteralString) {
+                        3
+                    } else {
+                        1
+                    };
                 let quote = &raw[..quote_len.min(raw.len())];
                 let closed = raw.len() >= 2 * quote_len && raw.ends_with(quote);
                 let content_start = (span.start + quote_len).min(span.end);
-                let content_end = if closed { span.end - quote_len } else { span.end };
-                let text = if closed { decode_string(raw) } else { self.slice(&(content_start..content_end)).to_string() };
+                let content_end = if closed {
+                    span.end - quote_len
+                } else {
+                    span.end
+                };
+                let text = if closed {
+                    decode_string(raw)
+                } else {
+                    self.slice(&(content_start..content_end)).to_string()
+                };
                 Value {
                     span,
                     kind: ValueKind::String {
@@ -610,7 +823,10 @@ impl Parser<'_> {
                         _ => break,
                     }
                 }
-                Value { span: span.start..end, kind: ValueKind::Scalar }
+                Value {
+                    span: span.start..end,
+                    kind: ValueKind::Scalar,
+                }
             }
         }
     }
@@ -622,7 +838,12 @@ impl Parser<'_> {
         loop {
             while matches!(
                 self.peek_kind(),
-                Some(TokenKind::Whitespace | TokenKind::Newline | TokenKind::Comment | TokenKind::Comma)
+                Some(
+                    TokenKind::Whitespace
+                        | TokenKind::Newline
+                        | TokenKind::Comment
+                        | TokenKind::Comma
+                )
             ) {
                 if let Some(t) = self.peek() {
                     end = self.span(t).end;
@@ -630,17 +851,35 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             let Some(token) = self.peek() else {
-                return Value { span: start..self.text.len(), kind: ValueKind::Array { items, closed: false } };
+                return Value {
+                    span: start..self.text.len(),
+                    kind: ValueKind::Array {
+                        items,
+                        closed: false,
+                    },
+                };
             };
             match token.kind() {
                 TokenKind::RightSquareBracket => {
                     let close = self.span(token);
                     self.pos += 1;
-                    return Value { span: start..close.end, kind: ValueKind::Array { items, closed: true } };
+                    return Value {
+                        span: start..close.end,
+                        kind: ValueKind::Array {
+                            items,
+                            closed: true,
+                        },
+                    };
                 }
                 TokenKind::LeftSquareBracket if self.at_header_line() => {
                     // The array was never closed; the next table begins here.
-                    return Value { span: start..end, kind: ValueKind::Array { items, closed: false } };
+                    return Value {
+                        span: start..end,
+                        kind: ValueKind::Array {
+                            items,
+                            closed: false,
+                        },
+                    };
                 }
                 TokenKind::Equals | TokenKind::RightCurlyBracket | TokenKind::Dot => {
                     self.pos += 1;
@@ -649,7 +888,13 @@ impl Parser<'_> {
                     // An unquoted word at the start of a line followed by `=` means the array was not
                     // closed and a new key begins.
                     if token.kind() == TokenKind::Atom && self.atom_starts_entry() {
-                        return Value { span: start..end, kind: ValueKind::Array { items, closed: false } };
+                        return Value {
+                            span: start..end,
+                            kind: ValueKind::Array {
+                                items,
+                                closed: false,
+                            },
+                        };
                     }
                     let item = self.value(depth + 1);
                     end = item.span.end;
@@ -661,7 +906,9 @@ impl Parser<'_> {
 
     /// True when the next token is the first thing on its line (an unclosed value stopped there).
     fn at_line_start(&self) -> bool {
-        let Some(token) = self.peek() else { return false };
+        let Some(token) = self.peek() else {
+            return false;
+        };
         let start = self.span(token).start;
         let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
         token.kind() != TokenKind::Newline && self.text[line_start..start].trim().is_empty()
@@ -669,7 +916,9 @@ impl Parser<'_> {
 
     /// An atom at the start of its line followed by `=` (a key), not an array item.
     fn atom_starts_entry(&self) -> bool {
-        let Some(token) = self.peek() else { return false };
+        let Some(token) = self.peek() else {
+            return false;
+        };
         let start = self.span(token).start;
         let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
         if !self.text[line_start..start].trim().is_empty() {
@@ -678,7 +927,9 @@ impl Parser<'_> {
         let rest = &self.text[start..line_end(self.text, start)];
         rest.split_once('=').is_some_and(|(k, _)| {
             let k = k.trim();
-            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_. \"'".contains(c))
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_. \"'".contains(c))
         })
     }
 
@@ -689,7 +940,12 @@ impl Parser<'_> {
         loop {
             while matches!(
                 self.peek_kind(),
-                Some(TokenKind::Whitespace | TokenKind::Newline | TokenKind::Comment | TokenKind::Comma)
+                Some(
+                    TokenKind::Whitespace
+                        | TokenKind::Newline
+                        | TokenKind::Comment
+                        | TokenKind::Comma
+                )
             ) {
                 if let Some(t) = self.peek() {
                     end = self.span(t).end;
@@ -697,16 +953,34 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             let Some(token) = self.peek() else {
-                return Value { span: start..self.text.len(), kind: ValueKind::Table { entries, closed: false } };
+                return Value {
+                    span: start..self.text.len(),
+                    kind: ValueKind::Table {
+                        entries,
+                        closed: false,
+                    },
+                };
             };
             match token.kind() {
                 TokenKind::RightCurlyBracket => {
                     let close = self.span(token);
                     self.pos += 1;
-                    return Value { span: start..close.end, kind: ValueKind::Table { entries, closed: true } };
+                    return Value {
+                        span: start..close.end,
+                        kind: ValueKind::Table {
+                            entries,
+                            closed: true,
+                        },
+                    };
                 }
                 TokenKind::LeftSquareBracket if self.at_header_line() => {
-                    return Value { span: start..end, kind: ValueKind::Table { entries, closed: false } };
+                    return Value {
+                        span: start..end,
+                        kind: ValueKind::Table {
+                            entries,
+                            closed: false,
+                        },
+                    };
                 }
                 TokenKind::Atom | TokenKind::BasicString | TokenKind::LiteralString => {
                     let before = self.pos;
@@ -740,9 +1014,20 @@ pub fn decode_string(raw: &str) -> String {
     } else {
         return raw.to_string();
     };
-    let end = if raw.len() >= 2 * quote_len && raw.ends_with(&raw[..quote_len]) { raw.len() - quote_len } else { raw.len() };
+    let end = if raw.len() >= 2 * quote_len && raw.ends_with(&raw[..quote_len]) {
+        raw.len() - quote_len
+    } else {
+        raw.len()
+    };
     let inner = raw.get(quote_len..end.max(quote_len)).unwrap_or("");
-    let inner = if quote_len == 3 { inner.strip_prefix('\n').or_else(|| inner.strip_prefix("\r\n")).unwrap_or(inner) } else { inner };
+    let inner = if quote_len == 3 {
+        inner
+            .strip_prefix('\n')
+            .or_else(|| inner.strip_prefix("\r\n"))
+            .unwrap_or(inner)
+    } else {
+        inner
+    };
     if !basic {
         return inner.to_string();
     }
@@ -808,13 +1093,23 @@ mod tests {
     #[test]
     fn key_on_empty_line() {
         let c = cursor("[project]\nname = \"x\"\n|\n");
-        assert_eq!(c, Cursor::Key { table: vec!["project".into()], prefix: String::new(), range: 21..21, existing: false });
+        assert_eq!(
+            c,
+            Cursor::Key {
+                table: vec!["project".into()],
+                prefix: String::new(),
+                range: 21..21,
+                existing: false
+            }
+        );
     }
 
     #[test]
     fn partial_key() {
         let c = cursor("[project]\nreq|\n");
-        assert!(matches!(c, Cursor::Key { ref table, ref prefix, .. } if table == &["project"] && prefix == "req"));
+        assert!(
+            matches!(c, Cursor::Key { ref table, ref prefix, .. } if table == &["project"] && prefix == "req")
+        );
     }
 
     #[test]
@@ -832,7 +1127,15 @@ mod tests {
     #[test]
     fn value_in_unclosed_string_in_unclosed_array() {
         let c = cursor("[project]\nclassifiers = [\n  \"Prog|\n\n[tool.x]\n");
-        let Cursor::Value { key, string: Some(s), array: Some(_), .. } = c else { panic!("{c:?}") };
+        let Cursor::Value {
+            key,
+            string: Some(s),
+            array: Some(_),
+            ..
+        } = c
+        else {
+            panic!("{c:?}")
+        };
         assert_eq!(key, vec!["project", "classifiers"]);
         assert_eq!(s.typed, "Prog");
         assert!(!s.closed);
@@ -841,7 +1144,15 @@ mod tests {
     #[test]
     fn empty_line_in_array() {
         let c = cursor("[project]\nclassifiers = [\n  \"A\",\n  |\n]\n");
-        let Cursor::Value { key, string: None, array: Some(a), .. } = c else { panic!("{c:?}") };
+        let Cursor::Value {
+            key,
+            string: None,
+            array: Some(a),
+            ..
+        } = c
+        else {
+            panic!("{c:?}")
+        };
         assert_eq!(key, vec!["project", "classifiers"]);
         assert_eq!(a.index, 1);
     }
@@ -850,20 +1161,28 @@ mod tests {
     fn unclosed_array_stops_at_next_key() {
         let text = "[project]\ndependencies = [\n  \"a\",\nname = \"x\"\n";
         let outline = Outline::parse(text);
-        let names: Vec<_> = outline.tables[1].entries.iter().map(|e| e.key[0].name.clone()).collect();
+        let names: Vec<_> = outline.tables[1]
+            .entries
+            .iter()
+            .map(|e| e.key[0].name.clone())
+            .collect();
         assert_eq!(names, vec!["dependencies", "name"]);
     }
 
     #[test]
     fn inline_table_key() {
         let c = cursor("[project]\nreadme = { fi| }\n");
-        assert!(matches!(c, Cursor::Key { ref table, ref prefix, .. } if table == &["project", "readme"] && prefix == "fi"));
+        assert!(
+            matches!(c, Cursor::Key { ref table, ref prefix, .. } if table == &["project", "readme"] && prefix == "fi")
+        );
     }
 
     #[test]
     fn value_after_eq() {
         let c = cursor("[build-system]\nbuild-backend = |\n");
-        assert!(matches!(c, Cursor::Value { ref key, string: None, .. } if key == &["build-system", "build-backend"]));
+        assert!(
+            matches!(c, Cursor::Value { ref key, string: None, .. } if key == &["build-system", "build-backend"])
+        );
     }
 
     #[test]

@@ -36,7 +36,12 @@ pub const MISSING_BUILD_REQUIRES: Rule = Rule {
     summary: "`[build-system]` has no `requires`; it is mandatory when the table exists.",
 };
 
-pub static RULES: &[&Rule] = &[&MISSING_BUILD_SYSTEM, &MISSING_BUILD_BACKEND, &BACKEND_NOT_REQUIRED, &MISSING_BUILD_REQUIRES];
+pub static RULES: &[&Rule] = &[
+    &MISSING_BUILD_SYSTEM,
+    &MISSING_BUILD_BACKEND,
+    &BACKEND_NOT_REQUIRED,
+    &MISSING_BUILD_REQUIRES,
+];
 
 /// Backend module prefixes and the distributions that provide them (normalized names).
 const PROVIDERS: &[(&str, &[&str])] = &[
@@ -65,16 +70,24 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         missing_table(cx, out);
         return;
     };
-    let Some(table) = bs.as_table_like() else { return };
+    let Some(table) = bs.as_table_like() else {
+        return;
+    };
     let header = cx.manifest.table_span(&["build-system"]).unwrap_or(0..0);
     for (key, item) in table.iter() {
         if let Some(spec) = keys::key_spec(&["build-system", key]) {
             super::project::check_shape(cx, &["build-system", key], spec, item, out);
         }
     }
-    let requires: Vec<(String, std::ops::Range<usize>)> = table.get("requires").map(crate::manifest::string_items).unwrap_or_default();
+    let requires: Vec<(String, std::ops::Range<usize>)> = table
+        .get("requires")
+        .map(crate::manifest::string_items)
+        .unwrap_or_default();
     if !table.contains_key("requires") {
-        out.push(MISSING_BUILD_REQUIRES.diag(header.clone(), "`[build-system]` must list the packages the build needs in `requires`."));
+        out.push(MISSING_BUILD_REQUIRES.diag(
+            header.clone(),
+            "`[build-system]` must list the packages the build needs in `requires`.",
+        ));
     }
     let required: Vec<String> = requires
         .iter()
@@ -83,11 +96,24 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .collect();
     let Some(backend_item) = table.get("build-backend") else {
         let guess = keys::BACKENDS.iter().find(|(_, req, _)| {
-            let req_name = normalize_name(req.split(['>', '<', '=', '~', '!', ' ', '[']).next().unwrap_or(""));
+            let req_name = normalize_name(
+                req.split(['>', '<', '=', '~', '!', ' ', '['])
+                    .next()
+                    .unwrap_or(""),
+            );
             required.contains(&req_name)
         });
         let fixes = guess.map(|(backend, _, _)| {
-            Fix::safe(format!("Add `build-backend = \"{backend}\"`"), vec![edit::add_key(cx.manifest, cx.text, &["build-system"], "build-backend", &edit::quote(backend))])
+            Fix::safe(
+                format!("Add `build-backend = \"{backend}\"`"),
+                vec![edit::add_key(
+                    cx.manifest,
+                    cx.text,
+                    &["build-system"],
+                    "build-backend",
+                    &edit::quote(backend),
+                )],
+            )
         });
         if table.contains_key("requires") {
             out.push(
@@ -98,13 +124,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         return;
     };
-    let Some(backend) = backend_item.as_str() else { return };
+    let Some(backend) = backend_item.as_str() else {
+        return;
+    };
     if table.contains_key("backend-path") {
         return; // An in-tree backend: it is provided by the project itself.
     }
     let span = backend_item.span().unwrap_or(0..0);
     if let Some((_, new)) = RENAMED.iter().find(|(old, _)| *old == backend) {
-        let fix = Fix::safe(format!("Change to \"{new}\""), vec![Edit::replace(span.clone(), edit::quote(new))]);
+        let fix = Fix::safe(
+            format!("Change to \"{new}\""),
+            vec![Edit::replace(span.clone(), edit::quote(new))],
+        );
         out.push(
             BACKEND_NOT_REQUIRED
                 .diag(span, format!("`{backend}` was removed (it belonged to Poetry 1); use `{new}` from poetry-core."))
@@ -113,7 +144,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let module = backend.split(':').next().unwrap_or(backend);
-    let Some((_, providers)) = PROVIDERS.iter().find(|(prefix, _)| module.starts_with(prefix) || module == prefix.trim_end_matches('.')) else {
+    let Some((_, providers)) = PROVIDERS
+        .iter()
+        .find(|(prefix, _)| module.starts_with(prefix) || module == prefix.trim_end_matches('.'))
+    else {
         return; // A backend we do not know: nothing to say.
     };
     if required.iter().any(|r| providers.contains(&r.as_str())) {
@@ -125,11 +159,23 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         && let (Some(arr_span), Some(array)) = (req_item.span(), req_item.as_array())
     {
         let items: Vec<std::ops::Range<usize>> = array.iter().filter_map(Value::span).collect();
-        if let Some(e) = edit::append_array_item(cx.text, &arr_span, &items, &edit::quote(provider)) {
-            fixes.push(Fix::safe(format!("Add \"{provider}\" to `requires`"), vec![e]));
+        if let Some(e) = edit::append_array_item(cx.text, &arr_span, &items, &edit::quote(provider))
+        {
+            fixes.push(Fix::safe(
+                format!("Add \"{provider}\" to `requires`"),
+                vec![e],
+            ));
         }
     }
-    let listed = if requires.is_empty() { "nothing".to_string() } else { requires.iter().map(|(s, _)| format!("`{s}`")).collect::<Vec<_>>().join(", ") };
+    let listed = if requires.is_empty() {
+        "nothing".to_string()
+    } else {
+        requires
+            .iter()
+            .map(|(s, _)| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     out.push(
         BACKEND_NOT_REQUIRED
             .diag(span, format!("The backend `{backend}` comes from `{provider}`, but `requires` lists {listed}: the build will fail to import it."))
@@ -138,7 +184,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn missing_table(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(project) = cx.manifest.get(&["project"]) else { return };
+    let Some(project) = cx.manifest.get(&["project"]) else {
+        return;
+    };
     if !matches!(project, Item::Table(_)) && project.as_table_like().is_none() {
         return;
     }
@@ -156,8 +204,12 @@ fn missing_table(cx: &Context, out: &mut Vec<Diagnostic>) {
     } else {
         ("hatchling.build", "hatchling")
     };
-    let table = format!("[build-system]\nrequires = [\"{requires}\"]\nbuild-backend = \"{backend}\"\n");
-    let fix = Fix::safe(format!("Add a [build-system] table using {backend}"), vec![edit::insert_table_at_start(&table)]);
+    let table =
+        format!("[build-system]\nrequires = [\"{requires}\"]\nbuild-backend = \"{backend}\"\n");
+    let fix = Fix::safe(
+        format!("Add a [build-system] table using {backend}"),
+        vec![edit::insert_table_at_start(&table)],
+    );
     let scripts = cx.manifest.get(&["project", "scripts"]).is_some();
     let why = if scripts {
         "Without `[build-system]`, pip builds with legacy setuptools and uv does not install the project, so its `[project.scripts]` commands never appear."

@@ -77,7 +77,11 @@ enum ListKind {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let project_name = cx.manifest.get(&["project", "name"]).and_then(Item::as_str).map(normalize_name);
+    let project_name = cx
+        .manifest
+        .get(&["project", "name"])
+        .and_then(Item::as_str)
+        .map(normalize_name);
     let extras: Vec<String> = cx
         .manifest
         .get(&["project", "optional-dependencies"])
@@ -90,13 +94,30 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .get(&["project", "dynamic"])
         .map(crate::manifest::string_items)
         .is_some_and(|d| d.iter().any(|(k, _)| k == "optional-dependencies"));
-    let self_ref = SelfRef { name: if extras_dynamic { None } else { project_name.as_deref() }, extras: &extras };
+    let self_ref = SelfRef {
+        name: if extras_dynamic {
+            None
+        } else {
+            project_name.as_deref()
+        },
+        extras: &extras,
+    };
 
     if let Some(item) = cx.manifest.get(&["project", "dependencies"]) {
         check_list(cx, item, ListKind::Published, &self_ref, out);
     }
-    if let Some(table) = cx.manifest.get(&["project", "optional-dependencies"]).and_then(Item::as_table_like) {
-        duplicate_names(cx, &["project", "optional-dependencies"], table, "extra", out);
+    if let Some(table) = cx
+        .manifest
+        .get(&["project", "optional-dependencies"])
+        .and_then(Item::as_table_like)
+    {
+        duplicate_names(
+            cx,
+            &["project", "optional-dependencies"],
+            table,
+            "extra",
+            out,
+        );
         for (_, item) in table.iter() {
             check_list(cx, item, ListKind::Published, &self_ref, out);
         }
@@ -113,13 +134,23 @@ struct SelfRef<'a> {
 }
 
 /// Checks one array of requirement strings (non-strings are reported by the type rules).
-fn check_list(cx: &Context, item: &Item, kind: ListKind, self_ref: &SelfRef, out: &mut Vec<Diagnostic>) {
+fn check_list(
+    cx: &Context,
+    item: &Item,
+    kind: ListKind,
+    self_ref: &SelfRef,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(array) = item.as_array() else { return };
     let spans: Vec<Range<usize>> = array.iter().filter_map(Value::span).collect();
     let mut seen: HashMap<(String, String), Range<usize>> = HashMap::new();
     for (index, value) in array.iter().enumerate() {
-        let (Some(s), Some(span)) = (value.as_str(), value.span()) else { continue };
-        let Some(req) = check_requirement(cx, s, &span, kind, out) else { continue };
+        let (Some(s), Some(span)) = (value.as_str(), value.span()) else {
+            continue;
+        };
+        let Some(req) = check_requirement(cx, s, &span, kind, out) else {
+            continue;
+        };
         let name = normalize_name(req.name.as_ref());
         if Some(name.as_str()) == self_ref.name {
             for extra in &req.extras {
@@ -130,7 +161,11 @@ fn check_list(cx: &Context, item: &Item, kind: ListKind, self_ref: &SelfRef, out
             }
         }
         let marker = req.marker.try_to_string().unwrap_or_default();
-        let mut extras: Vec<String> = req.extras.iter().map(|e| normalize_name(e.as_ref())).collect();
+        let mut extras: Vec<String> = req
+            .extras
+            .iter()
+            .map(|e| normalize_name(e.as_ref()))
+            .collect();
         extras.sort();
         let key = (name.clone(), format!("{}|{marker}", extras.join(",")));
         if let Some(first) = seen.get(&key) {
@@ -141,7 +176,14 @@ fn check_list(cx: &Context, item: &Item, kind: ListKind, self_ref: &SelfRef, out
                 .and_then(|i| edit::remove_array_item(cx.text, &spans, i))
                 .map(|e| Fix::safe("Remove this duplicate", vec![e]));
             let _ = index;
-            out.push(DUPLICATE_REQUIREMENT.diag(span.clone(), format!("`{name}` is already listed here as {first_text}.")).with_fixes(fix));
+            out.push(
+                DUPLICATE_REQUIREMENT
+                    .diag(
+                        span.clone(),
+                        format!("`{name}` is already listed here as {first_text}."),
+                    )
+                    .with_fixes(fix),
+            );
         } else {
             seen.insert(key, span.clone());
         }
@@ -149,13 +191,21 @@ fn check_list(cx: &Context, item: &Item, kind: ListKind, self_ref: &SelfRef, out
 }
 
 /// Parses one requirement string; reports syntax errors at the bad part and direct references.
-fn check_requirement(cx: &Context, s: &str, span: &Range<usize>, kind: ListKind, out: &mut Vec<Diagnostic>) -> Option<Requirement> {
+fn check_requirement(
+    cx: &Context,
+    s: &str,
+    span: &Range<usize>,
+    kind: ListKind,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Requirement> {
     let content = crate::manifest::string_content_span(cx.text, span);
     // Offsets inside the string map to the document only when the string has no escapes.
     let verbatim = cx.slice(&content) == s;
     match Requirement::from_str(s) {
         Ok(req) => {
-            if kind == ListKind::Published && matches!(req.version_or_url, Some(VersionOrUrl::Url(_))) {
+            if kind == ListKind::Published
+                && matches!(req.version_or_url, Some(VersionOrUrl::Url(_)))
+            {
                 out.push(DIRECT_REFERENCE.diag(
                     span.clone(),
                     format!("`{}` is a direct URL reference: the package index rejects uploads with them. Depend on a released version, or move it to a dependency group or `[tool.uv.sources]`.", req.name),
@@ -167,7 +217,11 @@ fn check_requirement(cx: &Context, s: &str, span: &Range<usize>, kind: ListKind,
             let range = if verbatim {
                 let start = (content.start + err.start).min(content.end);
                 let end = (start + err.len.max(1)).min(content.end).max(start);
-                if start == end { span.clone() } else { start..end }
+                if start == end {
+                    span.clone()
+                } else {
+                    start..end
+                }
             } else {
                 span.clone()
             };
@@ -175,16 +229,29 @@ fn check_requirement(cx: &Context, s: &str, span: &Range<usize>, kind: ListKind,
             let message = err.message.to_string();
             let mut fixes = Vec::new();
             if let Some(fixed) = poetry_to_pep440(s) {
-                fixes.push(Fix::safe(format!("Rewrite as \"{fixed}\""), vec![Edit::replace(span.clone(), edit::quote(&fixed))]));
+                fixes.push(Fix::safe(
+                    format!("Rewrite as \"{fixed}\""),
+                    vec![Edit::replace(span.clone(), edit::quote(&fixed))],
+                ));
             } else if let Some(fixed) = missing_comma(s) {
-                fixes.push(Fix::safe(format!("Add the missing comma: \"{fixed}\""), vec![Edit::replace(span.clone(), edit::quote(&fixed))]));
+                fixes.push(Fix::safe(
+                    format!("Add the missing comma: \"{fixed}\""),
+                    vec![Edit::replace(span.clone(), edit::quote(&fixed))],
+                ));
             }
             let hint = if s.contains('^') || s.contains(" ~") || s.contains("~1") {
                 " (`^` and `~` are Poetry's syntax, not PEP 508)"
             } else {
                 ""
             };
-            out.push(INVALID_REQUIREMENT.diag(range, format!("Invalid requirement `{s}`: {message}{hint}.")).with_fixes(fixes));
+            out.push(
+                INVALID_REQUIREMENT
+                    .diag(
+                        range,
+                        format!("Invalid requirement `{s}`: {message}{hint}."),
+                    )
+                    .with_fixes(fixes),
+            );
             None
         }
     }
@@ -210,27 +277,43 @@ fn poetry_to_pep440(s: &str) -> Option<String> {
     })?;
     let name = s[..at].trim();
     let rest = &s[at + 1..];
-    let (version, tail) = rest.split_once(';').map_or((rest.trim(), ""), |(v, t)| (v.trim(), t));
-    let parts: Vec<u64> = version.split('.').map(|p| p.parse().ok()).collect::<Option<Vec<u64>>>()?;
+    let (version, tail) = rest
+        .split_once(';')
+        .map_or((rest.trim(), ""), |(v, t)| (v.trim(), t));
+    let parts: Vec<u64> = version
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<Vec<u64>>>()?;
     if parts.is_empty() || name.is_empty() {
         return None;
     }
     let upper = match op {
         '^' => {
-            let idx = parts.iter().position(|p| *p != 0).unwrap_or(parts.len() - 1);
+            let idx = parts
+                .iter()
+                .position(|p| *p != 0)
+                .unwrap_or(parts.len() - 1);
             let mut up: Vec<u64> = parts[..=idx].to_vec();
             up[idx] += 1;
             up
         }
         _ => {
-            let mut up: Vec<u64> = if parts.len() >= 2 { parts[..2].to_vec() } else { parts[..1].to_vec() };
+            let mut up: Vec<u64> = if parts.len() >= 2 {
+                parts[..2].to_vec()
+            } else {
+                parts[..1].to_vec()
+            };
             let last = up.len() - 1;
             up[last] += 1;
             up
         }
     };
     let upper: Vec<String> = upper.iter().map(u64::to_string).collect();
-    let marker = if tail.is_empty() { String::new() } else { format!(";{tail}") };
+    let marker = if tail.is_empty() {
+        String::new()
+    } else {
+        format!(";{tail}")
+    };
     Some(format!("{name}>={version},<{}{marker}", upper.join(".")))
 }
 
@@ -259,7 +342,13 @@ fn missing_comma(s: &str) -> Option<String> {
 }
 
 /// Reports names that collide after normalization in a table (extras, groups).
-fn duplicate_names(cx: &Context, path: &[&str], table: &dyn toml_edit::TableLike, what: &str, out: &mut Vec<Diagnostic>) {
+fn duplicate_names(
+    cx: &Context,
+    path: &[&str],
+    table: &dyn toml_edit::TableLike,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (key, _) in table.iter() {
         let norm = normalize_name(key);
@@ -267,7 +356,10 @@ fn duplicate_names(cx: &Context, path: &[&str], table: &dyn toml_edit::TableLike
             let mut p = path.to_vec();
             p.push(key);
             let span = cx.manifest.key_span(&p).unwrap_or(0..0);
-            out.push(DUPLICATE_GROUP.diag(span, format!("The {what} `{key}` is the same as `{first}` once names are normalized.")));
+            out.push(DUPLICATE_GROUP.diag(
+                span,
+                format!("The {what} `{key}` is the same as `{first}` once names are normalized."),
+            ));
         } else {
             seen.insert(norm, key.to_string());
         }
@@ -275,13 +367,22 @@ fn duplicate_names(cx: &Context, path: &[&str], table: &dyn toml_edit::TableLike
 }
 
 fn check_groups(cx: &Context, self_ref: &SelfRef, out: &mut Vec<Diagnostic>) {
-    let Some(groups) = cx.manifest.get(&["dependency-groups"]).and_then(Item::as_table_like) else { return };
+    let Some(groups) = cx
+        .manifest
+        .get(&["dependency-groups"])
+        .and_then(Item::as_table_like)
+    else {
+        return;
+    };
     duplicate_names(cx, &["dependency-groups"], groups, "dependency group", out);
     let names: Vec<String> = groups.iter().map(|(k, _)| normalize_name(k)).collect();
     let mut includes: HashMap<String, Vec<String>> = HashMap::new();
     for (group, item) in groups.iter() {
         let Some(array) = item.as_array() else {
-            let span = item.span().or_else(|| cx.manifest.key_span(&["dependency-groups", group])).unwrap_or(0..0);
+            let span = item
+                .span()
+                .or_else(|| cx.manifest.key_span(&["dependency-groups", group]))
+                .unwrap_or(0..0);
             out.push(super::project::INVALID_TYPE.diag(span, format!("Dependency group `{group}` must be an array of requirements and `{{ include-group = \"...\" }}` tables.")));
             continue;
         };
@@ -322,14 +423,29 @@ fn check_groups(cx: &Context, self_ref: &SelfRef, out: &mut Vec<Diagnostic>) {
             && !reported.contains(&start)
         {
             reported.extend(cycle.iter().cloned());
-            let span = cx.manifest.key_span(&["dependency-groups", group]).unwrap_or(0..0);
-            out.push(GROUP_CYCLE.diag(span, format!("Dependency groups include each other in a cycle: {}.", cycle.join(" → "))));
+            let span = cx
+                .manifest
+                .key_span(&["dependency-groups", group])
+                .unwrap_or(0..0);
+            out.push(GROUP_CYCLE.diag(
+                span,
+                format!(
+                    "Dependency groups include each other in a cycle: {}.",
+                    cycle.join(" → ")
+                ),
+            ));
         }
     }
 }
 
 fn find_cycle(start: &str, includes: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
-    fn walk(node: &str, start: &str, includes: &HashMap<String, Vec<String>>, path: &mut Vec<String>, seen: &mut HashSet<String>) -> bool {
+    fn walk(
+        node: &str,
+        start: &str,
+        includes: &HashMap<String, Vec<String>>,
+        path: &mut Vec<String>,
+        seen: &mut HashSet<String>,
+    ) -> bool {
         for next in includes.get(node).map(Vec::as_slice).unwrap_or(&[]) {
             if next == start {
                 path.push(next.clone());
@@ -356,15 +472,27 @@ mod tests {
 
     #[test]
     fn poetry_operators() {
-        assert_eq!(poetry_to_pep440("requests ^2.31.0").as_deref(), Some("requests>=2.31.0,<3"));
-        assert_eq!(poetry_to_pep440("x^0.2.1").as_deref(), Some("x>=0.2.1,<0.3"));
-        assert_eq!(poetry_to_pep440("x ~1.2.3").as_deref(), Some("x>=1.2.3,<1.3"));
+        assert_eq!(
+            poetry_to_pep440("requests ^2.31.0").as_deref(),
+            Some("requests>=2.31.0,<3")
+        );
+        assert_eq!(
+            poetry_to_pep440("x^0.2.1").as_deref(),
+            Some("x>=0.2.1,<0.3")
+        );
+        assert_eq!(
+            poetry_to_pep440("x ~1.2.3").as_deref(),
+            Some("x>=1.2.3,<1.3")
+        );
         assert_eq!(poetry_to_pep440("x~=1.2"), None);
     }
 
     #[test]
     fn comma() {
-        assert_eq!(missing_comma("tinycss2>=1.1.0<1.2").as_deref(), Some("tinycss2>=1.1.0,<1.2"));
+        assert_eq!(
+            missing_comma("tinycss2>=1.1.0<1.2").as_deref(),
+            Some("tinycss2>=1.1.0,<1.2")
+        );
         assert_eq!(missing_comma("a>=1,<2"), None);
     }
 
@@ -373,7 +501,10 @@ mod tests {
         let mut inc = HashMap::new();
         inc.insert("a".to_string(), vec!["b".to_string()]);
         inc.insert("b".to_string(), vec!["a".to_string()]);
-        assert_eq!(find_cycle("a", &inc), Some(vec!["a".into(), "b".into(), "a".into()]));
+        assert_eq!(
+            find_cycle("a", &inc),
+            Some(vec!["a".into(), "b".into(), "a".into()])
+        );
         inc.insert("b".to_string(), vec![]);
         assert_eq!(find_cycle("a", &inc), None);
     }

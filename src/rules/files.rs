@@ -34,7 +34,12 @@ pub const INVALID_LICENSE_GLOB: Rule = Rule {
     summary: "A `license-files` pattern is not a valid glob (no `..`, no leading `/`, no `\\`, only the characters the spec allows).",
 };
 
-pub static RULES: &[&Rule] = &[&README_NOT_FOUND, &README_CONTENT_TYPE, &LICENSE_FILE_NOT_FOUND, &INVALID_LICENSE_GLOB];
+pub static RULES: &[&Rule] = &[
+    &README_NOT_FOUND,
+    &README_CONTENT_TYPE,
+    &LICENSE_FILE_NOT_FOUND,
+    &INVALID_LICENSE_GLOB,
+];
 
 const CONTENT_TYPES: &[&str] = &["text/markdown", "text/x-rst", "text/plain"];
 
@@ -54,14 +59,21 @@ fn candidates(cx: &Context, prefixes: &[&str]) -> Vec<String> {
         .files
         .list("")
         .into_iter()
-        .filter(|n| prefixes.iter().any(|p| n.to_ascii_lowercase().starts_with(p)) && cx.files.is_file(n))
+        .filter(|n| {
+            prefixes
+                .iter()
+                .any(|p| n.to_ascii_lowercase().starts_with(p))
+                && cx.files.is_file(n)
+        })
         .collect();
     found.sort();
     found
 }
 
 fn check_readme(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(item) = cx.manifest.get(&["project", "readme"]) else { return };
+    let Some(item) = cx.manifest.get(&["project", "readme"]) else {
+        return;
+    };
     if let Some(path) = item.as_str() {
         let span = item.span().unwrap_or(0..0);
         if content_type_for(path).is_none() {
@@ -73,12 +85,17 @@ fn check_readme(cx: &Context, out: &mut Vec<Diagnostic>) {
         readme_exists(cx, path, span, out);
         return;
     }
-    let Some(table) = item.as_table_like() else { return };
+    let Some(table) = item.as_table_like() else {
+        return;
+    };
     let file = table.get("file").and_then(Item::as_str);
     let has_text = table.contains_key("text");
     let span = cx.manifest.key_span(&["project", "readme"]).unwrap_or(0..0);
     if file.is_some() && has_text {
-        out.push(README_CONTENT_TYPE.diag(span.clone(), "`readme` has both `file` and `text`: give one of them."));
+        out.push(README_CONTENT_TYPE.diag(
+            span.clone(),
+            "`readme` has both `file` and `text`: give one of them.",
+        ));
     }
     match table.get("content-type") {
         None => {
@@ -92,7 +109,12 @@ fn check_readme(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         Some(ct) => {
             if let Some(ct_str) = ct.as_str() {
-                let base = ct_str.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let base = ct_str
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 if !CONTENT_TYPES.contains(&base.as_str()) {
                     let cspan = ct.span().unwrap_or(span.clone());
                     out.push(README_CONTENT_TYPE.diag(cspan, format!("`{ct_str}` is not a readme content type the package index renders: use `text/markdown`, `text/x-rst` or `text/plain`.")));
@@ -117,7 +139,13 @@ fn readme_table_fix(cx: &Context, content_type: &str) -> Option<Fix> {
     let sep = if before.ends_with('{') { " " } else { ", " };
     let at = span.start + before.len();
     let _ = table;
-    Some(Fix::safe(format!("Add content-type = \"{content_type}\""), vec![Edit::insert(at, format!("{sep}content-type = \"{content_type}\""))]))
+    Some(Fix::safe(
+        format!("Add content-type = \"{content_type}\""),
+        vec![Edit::insert(
+            at,
+            format!("{sep}content-type = \"{content_type}\""),
+        )],
+    ))
 }
 
 pub fn content_type_for(path: &str) -> Option<&'static str> {
@@ -126,7 +154,9 @@ pub fn content_type_for(path: &str) -> Option<&'static str> {
         Some("text/markdown")
     } else if lower.ends_with(".rst") {
         Some("text/x-rst")
-    } else if lower.ends_with(".txt") || !lower.rsplit('/').next().unwrap_or("").contains('.') && lower.ends_with("readme") {
+    } else if lower.ends_with(".txt")
+        || !lower.rsplit('/').next().unwrap_or("").contains('.') && lower.ends_with("readme")
+    {
         Some("text/plain")
     } else {
         None
@@ -141,13 +171,20 @@ fn readme_exists(cx: &Context, path: &str, span: Range<usize>, out: &mut Vec<Dia
         .into_iter()
         .filter(|c| content_type_for(c).is_some())
         .take(3)
-        .map(|c| Fix::suggested(format!("Use \"{c}\""), vec![Edit::replace(span.clone(), edit::quote(&c))]))
+        .map(|c| {
+            Fix::suggested(
+                format!("Use \"{c}\""),
+                vec![Edit::replace(span.clone(), edit::quote(&c))],
+            )
+        })
         .collect();
     out.push(README_NOT_FOUND.diag(span, format!("The readme file `{path}` does not exist (paths are relative to pyproject.toml).")).with_fixes(fixes));
 }
 
 fn check_license_file(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(item) = cx.manifest.get(&["project", "license", "file"]) else { return };
+    let Some(item) = cx.manifest.get(&["project", "license", "file"]) else {
+        return;
+    };
     let Some(path) = item.as_str() else { return };
     if !on_disk(cx) || cx.files.is_file(path) {
         return;
@@ -156,23 +193,42 @@ fn check_license_file(cx: &Context, out: &mut Vec<Diagnostic>) {
     let fixes: Vec<Fix> = candidates(cx, &["licen", "copying"])
         .into_iter()
         .take(3)
-        .map(|c| Fix::suggested(format!("Use \"{c}\""), vec![Edit::replace(span.clone(), edit::quote(&c))]))
+        .map(|c| {
+            Fix::suggested(
+                format!("Use \"{c}\""),
+                vec![Edit::replace(span.clone(), edit::quote(&c))],
+            )
+        })
         .collect();
-    out.push(LICENSE_FILE_NOT_FOUND.diag(span, format!("The licence file `{path}` does not exist.")).with_fixes(fixes));
+    out.push(
+        LICENSE_FILE_NOT_FOUND
+            .diag(span, format!("The licence file `{path}` does not exist."))
+            .with_fixes(fixes),
+    );
 }
 
 fn check_license_files(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(item) = cx.manifest.get(&["project", "license-files"]) else { return };
+    let Some(item) = cx.manifest.get(&["project", "license-files"]) else {
+        return;
+    };
     for (pattern, span) in crate::manifest::string_items(item) {
         if let Err(why) = validate_glob(&pattern) {
-            out.push(INVALID_LICENSE_GLOB.diag(span, format!("`{pattern}` is not a valid license-files pattern: {why}.")));
+            out.push(INVALID_LICENSE_GLOB.diag(
+                span,
+                format!("`{pattern}` is not a valid license-files pattern: {why}."),
+            ));
             continue;
         }
         if on_disk(cx) && cx.files.glob(&pattern).is_empty() {
             let fixes: Vec<Fix> = candidates(cx, &["licen", "copying", "notice"])
                 .into_iter()
                 .take(3)
-                .map(|c| Fix::suggested(format!("Use \"{c}\""), vec![Edit::replace(span.clone(), edit::quote(&c))]))
+                .map(|c| {
+                    Fix::suggested(
+                        format!("Use \"{c}\""),
+                        vec![Edit::replace(span.clone(), edit::quote(&c))],
+                    )
+                })
                 .collect();
             out.push(LICENSE_FILE_NOT_FOUND.diag(span, format!("`{pattern}` matches no file; every license-files pattern must match at least one.")).with_fixes(fixes));
         }
@@ -191,7 +247,10 @@ pub fn validate_glob(pattern: &str) -> Result<(), String> {
     if pattern.split('/').any(|seg| seg == "..") {
         return Err("`..` may not appear".into());
     }
-    if let Some(c) = pattern.chars().find(|c| !(c.is_alphanumeric() || " _-.*?[]/!^".contains(*c))) {
+    if let Some(c) = pattern
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || " _-.*?[]/!^".contains(*c)))
+    {
         return Err(format!("the character `{c}` is not allowed"));
     }
     let mut depth = 0i32;
@@ -223,7 +282,9 @@ fn match_segments(pat: &[&str], segs: &[&str]) -> bool {
     match pat.split_first() {
         None => segs.is_empty(),
         Some((&"**", rest)) => (0..=segs.len()).any(|i| match_segments(rest, &segs[i..])),
-        Some((p, rest)) => segs.split_first().is_some_and(|(s, srest)| match_segment(p.as_bytes(), s.as_bytes()) && match_segments(rest, srest)),
+        Some((p, rest)) => segs.split_first().is_some_and(|(s, srest)| {
+            match_segment(p.as_bytes(), s.as_bytes()) && match_segments(rest, srest)
+        }),
     }
 }
 
@@ -233,8 +294,12 @@ fn match_segment(p: &[u8], s: &[u8]) -> bool {
         Some((b'*', rest)) => (0..=s.len()).any(|i| match_segment(rest, &s[i..])),
         Some((b'?', rest)) => !s.is_empty() && match_segment(rest, &s[1..]),
         Some((b'[', rest)) => {
-            let Some(close) = rest.iter().position(|b| *b == b']') else { return false };
-            let Some((c, srest)) = s.split_first() else { return false };
+            let Some(close) = rest.iter().position(|b| *b == b']') else {
+                return false;
+            };
+            let Some((c, srest)) = s.split_first() else {
+                return false;
+            };
             let class = &rest[..close];
             let (negate, class) = match class.split_first() {
                 Some((b'!' | b'^', r)) => (true, r),

@@ -32,35 +32,66 @@ pub const LICENSE_CASE: Rule = Rule {
     summary: "The SPDX expression is valid but not in its canonical form (`mit` for `MIT`).",
 };
 
-pub static RULES: &[&Rule] = &[&LICENSE_TABLE, &INVALID_LICENSE, &LICENSE_TABLE_WITH_FILES, &LICENSE_CASE];
+pub static RULES: &[&Rule] = &[
+    &LICENSE_TABLE,
+    &INVALID_LICENSE,
+    &LICENSE_TABLE_WITH_FILES,
+    &LICENSE_CASE,
+];
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(item) = cx.manifest.get(&["project", "license"]) else { return };
+    let Some(item) = cx.manifest.get(&["project", "license"]) else {
+        return;
+    };
     let span = item.span().unwrap_or(0..0);
     if let Some(expr) = item.as_str() {
         check_expression(expr, span, out);
         return;
     }
-    let Some(table) = item.as_table_like() else { return };
-    let key_span = cx.manifest.key_span(&["project", "license"]).unwrap_or(span.clone());
+    let Some(table) = item.as_table_like() else {
+        return;
+    };
+    let key_span = cx
+        .manifest
+        .key_span(&["project", "license"])
+        .unwrap_or(span.clone());
     if cx.manifest.get(&["project", "license-files"]).is_some() {
-        out.push(LICENSE_TABLE_WITH_FILES.diag(key_span.clone(), "`license` must be an SPDX expression string when `license-files` is set (PEP 639)."));
+        out.push(LICENSE_TABLE_WITH_FILES.diag(
+            key_span.clone(),
+            "`license` must be an SPDX expression string when `license-files` is set (PEP 639).",
+        ));
     }
     let mut fixes = Vec::new();
     if let Some(text) = table.get("text").and_then(Item::as_str)
         && let Some(spdx) = recognise(text)
     {
         // PEP 639: converting legacy metadata needs the user's explicit action: a code action is that.
-        fixes.push(Fix::suggested(format!("Replace with license = \"{spdx}\""), vec![Edit::replace(span.clone(), edit::quote(&spdx))]));
+        fixes.push(Fix::suggested(
+            format!("Replace with license = \"{spdx}\""),
+            vec![Edit::replace(span.clone(), edit::quote(&spdx))],
+        ));
     }
     if let Some(file) = table.get("file").and_then(Item::as_str)
         && cx.manifest.get(&["project", "license-files"]).is_none()
     {
-        let mut edits = vec![Edit::replace(key_span.clone().start..span.end, format!("license-files = [{}]", edit::quote(file)))];
+        let mut edits = vec![Edit::replace(
+            key_span.clone().start..span.end,
+            format!("license-files = [{}]", edit::quote(file)),
+        )];
         if let Some(spdx) = license_from_file(cx, file) {
-            edits = vec![Edit::replace(key_span.start..span.end, format!("license = {}\nlicense-files = [{}]", edit::quote(&spdx), edit::quote(file)))];
+            edits = vec![Edit::replace(
+                key_span.start..span.end,
+                format!(
+                    "license = {}\nlicense-files = [{}]",
+                    edit::quote(&spdx),
+                    edit::quote(file)
+                ),
+            )];
         }
-        fixes.push(Fix::suggested(format!("Use license-files = [\"{file}\"]"), edits));
+        fixes.push(Fix::suggested(
+            format!("Use license-files = [\"{file}\"]"),
+            edits,
+        ));
     }
     out.push(
         LICENSE_TABLE
@@ -98,17 +129,28 @@ fn check_expression(expr: &str, span: std::ops::Range<usize>, out: &mut Vec<Diag
     if spdx::Expression::parse(expr).is_ok() {
         return;
     }
-    let lax = spdx::ParseMode { allow_deprecated: true, ..spdx::ParseMode::STRICT };
+    let lax = spdx::ParseMode {
+        allow_deprecated: true,
+        ..spdx::ParseMode::STRICT
+    };
     if spdx::Expression::parse_mode(expr, lax).is_ok() {
         // Valid but uses a deprecated identifier (e.g. `GPL-3.0`): PyPI accepts it; say what replaces it.
         let better = spdx::Expression::canonicalize(expr).ok().flatten();
         let fixes = better
             .iter()
             .filter(|b| spdx::Expression::parse(b).is_ok())
-            .map(|b| Fix::suggested(format!("Change to \"{b}\""), vec![Edit::replace(span.clone(), edit::quote(b))]));
+            .map(|b| {
+                Fix::suggested(
+                    format!("Change to \"{b}\""),
+                    vec![Edit::replace(span.clone(), edit::quote(b))],
+                )
+            });
         out.push(
             LICENSE_CASE
-                .diag(span.clone(), format!("`{expr}` uses a deprecated SPDX identifier."))
+                .diag(
+                    span.clone(),
+                    format!("`{expr}` uses a deprecated SPDX identifier."),
+                )
                 .with_severity(Severity::Warning)
                 .with_fixes(fixes),
         );
@@ -116,15 +158,30 @@ fn check_expression(expr: &str, span: std::ops::Range<usize>, out: &mut Vec<Diag
     }
     match spdx::Expression::canonicalize(expr) {
         Ok(Some(canonical)) if spdx::Expression::parse(&canonical).is_ok() => {
-            let fix = Fix::safe(format!("Change to \"{canonical}\""), vec![Edit::replace(span.clone(), edit::quote(&canonical))]);
+            let fix = Fix::safe(
+                format!("Change to \"{canonical}\""),
+                vec![Edit::replace(span.clone(), edit::quote(&canonical))],
+            );
             if canonical.eq_ignore_ascii_case(expr) {
-                out.push(LICENSE_CASE.diag(span, format!("`{expr}` is valid, but its canonical form is `{canonical}`.")).with_fix(fix));
+                out.push(
+                    LICENSE_CASE
+                        .diag(
+                            span,
+                            format!("`{expr}` is valid, but its canonical form is `{canonical}`."),
+                        )
+                        .with_fix(fix),
+                );
             } else {
                 out.push(INVALID_LICENSE.diag(span, format!("`{expr}` is not a valid SPDX license expression. Did you mean `{canonical}`?")).with_fix(fix));
             }
         }
         _ => {
-            let fixes = recognise(expr).map(|r| Fix::suggested(format!("Change to \"{r}\""), vec![Edit::replace(span.clone(), edit::quote(&r))]));
+            let fixes = recognise(expr).map(|r| {
+                Fix::suggested(
+                    format!("Change to \"{r}\""),
+                    vec![Edit::replace(span.clone(), edit::quote(&r))],
+                )
+            });
             out.push(
                 INVALID_LICENSE
                     .diag(span, format!("`{expr}` is not a valid SPDX license expression (see https://spdx.org/licenses/; use `LicenseRef-...` for custom licences)."))

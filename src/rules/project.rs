@@ -158,10 +158,18 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(project_item) = cx.manifest.get(&["project"]) else { return };
+    let Some(project_item) = cx.manifest.get(&["project"]) else {
+        return;
+    };
     let Some(project) = project_item.as_table_like() else {
         let span = cx.manifest.key_span(&["project"]).unwrap_or(0..0);
-        out.push(INVALID_TYPE.diag(span, format!("`project` must be a table, not {}.", type_name(project_item))));
+        out.push(INVALID_TYPE.diag(
+            span,
+            format!(
+                "`project` must be a table, not {}.",
+                type_name(project_item)
+            ),
+        ));
         return;
     };
     let header = cx.manifest.table_span(&["project"]).unwrap_or(0..0);
@@ -185,22 +193,37 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// The build backend named in `[build-system]`, if any.
 pub fn build_backend(cx: &Context) -> Option<String> {
-    cx.manifest.get(&["build-system", "build-backend"]).and_then(Item::as_str).map(str::to_string)
+    cx.manifest
+        .get(&["build-system", "build-backend"])
+        .and_then(Item::as_str)
+        .map(str::to_string)
 }
 
 /// The entries of `project.dynamic` with their spans.
 fn dynamic_entries(cx: &Context) -> Vec<(String, Range<usize>)> {
-    cx.manifest.get(&["project", "dynamic"]).map(crate::manifest::string_items).unwrap_or_default()
+    cx.manifest
+        .get(&["project", "dynamic"])
+        .map(crate::manifest::string_items)
+        .unwrap_or_default()
 }
 
 fn span_of(cx: &Context, path: &[&str]) -> Range<usize> {
-    cx.manifest.get(path).and_then(Item::span).or_else(|| cx.manifest.key_span(path)).unwrap_or(0..0)
+    cx.manifest
+        .get(path)
+        .and_then(Item::span)
+        .or_else(|| cx.manifest.key_span(path))
+        .unwrap_or(0..0)
 }
 
 fn unknown_key(cx: &Context, key: &str, out: &mut Vec<Diagnostic>) {
-    let Some(span) = cx.manifest.key_span(&["project", key]) else { return };
+    let Some(span) = cx.manifest.key_span(&["project", key]) else {
+        return;
+    };
     let present = cx.manifest.get(&["project"]).and_then(Item::as_table_like);
-    let alias = ALIASES.iter().find(|(a, _)| a.eq_ignore_ascii_case(key)).map(|(_, to)| *to);
+    let alias = ALIASES
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(key))
+        .map(|(_, to)| *to);
     let names = keys::PROJECT.iter().map(|k| k.name);
     let suggestion = alias.or_else(|| closest(key, names, 1).first().copied());
     let mut message = format!("`{key}` is not a key of `[project]`.");
@@ -208,23 +231,38 @@ fn unknown_key(cx: &Context, key: &str, out: &mut Vec<Diagnostic>) {
     if let Some(to) = suggestion {
         message.push_str(&format!(" Did you mean `{to}`?"));
         let taken = present.is_some_and(|t| t.contains_key(to));
-        let same_shape = keys::key_spec(&["project", to]).is_some_and(|s| !matches!(s.shape, Shape::StringTable) || to != "urls");
+        let same_shape = keys::key_spec(&["project", to])
+            .is_some_and(|s| !matches!(s.shape, Shape::StringTable) || to != "urls");
         if !taken && same_shape {
-            fixes.push(Fix::safe(format!("Rename to `{to}`"), vec![Edit::replace(span.clone(), to)]));
+            fixes.push(Fix::safe(
+                format!("Rename to `{to}`"),
+                vec![Edit::replace(span.clone(), to)],
+            ));
         }
     }
     let mut d = UNKNOWN_PROJECT_KEY.diag(span, message).with_fixes(fixes);
     // Backends that validate `[project]` refuse unknown keys; others (maturin, hatchling) ignore them.
-    let strict = build_backend(cx).is_some_and(|b| ["setuptools", "flit_core", "uv_build", "pdm"].iter().any(|p| b.starts_with(p)));
+    let strict = build_backend(cx).is_some_and(|b| {
+        ["setuptools", "flit_core", "uv_build", "pdm"]
+            .iter()
+            .any(|p| b.starts_with(p))
+    });
     if !strict {
         d = d.with_severity(Severity::Warning);
-        d.message.push_str(" (This backend ignores it; others refuse it.)");
+        d.message
+            .push_str(" (This backend ignores it; others refuse it.)");
     }
     out.push(d);
 }
 
 /// Checks a value against the shape its key requires.
-pub fn check_shape(cx: &Context, path: &[&str], spec: &KeySpec, item: &Item, out: &mut Vec<Diagnostic>) {
+pub fn check_shape(
+    cx: &Context,
+    path: &[&str],
+    spec: &KeySpec,
+    item: &Item,
+    out: &mut Vec<Diagnostic>,
+) {
     let span = span_of(cx, path);
     let dotted = path.join(".");
     let wrong = |what: &str| format!("`{dotted}` must be {}, not {what}.", spec.shape.describe());
@@ -235,7 +273,10 @@ pub fn check_shape(cx: &Context, path: &[&str], spec: &KeySpec, item: &Item, out
                 // `version = 1.0`: quoting the written value is the obvious fix.
                 if matches!(item, Item::Value(Value::Float(_) | Value::Integer(_))) {
                     let raw = cx.slice(&span).trim().to_string();
-                    d = d.with_fix(Fix::safe(format!("Quote it: \"{raw}\""), vec![Edit::replace(span, edit::quote(&raw))]));
+                    d = d.with_fix(Fix::safe(
+                        format!("Quote it: \"{raw}\""),
+                        vec![Edit::replace(span, edit::quote(&raw))],
+                    ));
                 }
                 out.push(d);
             }
@@ -253,8 +294,15 @@ pub fn check_shape(cx: &Context, path: &[&str], spec: &KeySpec, item: &Item, out
                         Some(s) => check_shape(cx, &p, s, v, out),
                         None => {
                             let kspan = cx.manifest.key_span(&p).unwrap_or(span.clone());
-                            let allowed: Vec<String> = sub.iter().map(|s| format!("`{}`", s.name)).collect();
-                            out.push(INVALID_TYPE.diag(kspan, format!("`{dotted}` has no key `{k}`; allowed: {}.", allowed.join(", "))));
+                            let allowed: Vec<String> =
+                                sub.iter().map(|s| format!("`{}`", s.name)).collect();
+                            out.push(INVALID_TYPE.diag(
+                                kspan,
+                                format!(
+                                    "`{dotted}` has no key `{k}`; allowed: {}.",
+                                    allowed.join(", ")
+                                ),
+                            ));
                         }
                     }
                 }
@@ -269,7 +317,10 @@ pub fn check_shape(cx: &Context, path: &[&str], spec: &KeySpec, item: &Item, out
             for (k, v) in table.iter() {
                 if v.as_str().is_none() {
                     let vspan = v.span().unwrap_or(span.clone());
-                    out.push(INVALID_TYPE.diag(vspan, format!("`{dotted}.{k}` must be a string, not {}.", type_name(v))));
+                    out.push(INVALID_TYPE.diag(
+                        vspan,
+                        format!("`{dotted}.{k}` must be a string, not {}.", type_name(v)),
+                    ));
                 }
             }
         }
@@ -281,13 +332,25 @@ pub fn check_shape(cx: &Context, path: &[&str], spec: &KeySpec, item: &Item, out
             for (group, entries) in table.iter() {
                 let Some(entries) = entries.as_table_like() else {
                     let gspan = entries.span().unwrap_or(span.clone());
-                    out.push(INVALID_TYPE.diag(gspan, format!("`{dotted}.{group}` must be a table of strings, not {}.", type_name(entries))));
+                    out.push(INVALID_TYPE.diag(
+                        gspan,
+                        format!(
+                            "`{dotted}.{group}` must be a table of strings, not {}.",
+                            type_name(entries)
+                        ),
+                    ));
                     continue;
                 };
                 for (k, v) in entries.iter() {
                     if v.as_str().is_none() {
                         let vspan = v.span().unwrap_or(span.clone());
-                        out.push(INVALID_TYPE.diag(vspan, format!("`{dotted}.{group}.{k}` must be a string, not {}.", type_name(v))));
+                        out.push(INVALID_TYPE.diag(
+                            vspan,
+                            format!(
+                                "`{dotted}.{group}.{k}` must be a string, not {}.",
+                                type_name(v)
+                            ),
+                        ));
                     }
                 }
             }
@@ -305,11 +368,26 @@ pub fn check_shape(cx: &Context, path: &[&str], spec: &KeySpec, item: &Item, out
     }
 }
 
-fn string_array(_cx: &Context, dotted: &str, item: &Item, span: Range<usize>, out: &mut Vec<Diagnostic>) {
+fn string_array(
+    _cx: &Context,
+    dotted: &str,
+    item: &Item,
+    span: Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(array) = item.as_array() else {
-        let mut d = INVALID_TYPE.diag(span.clone(), format!("`{dotted}` must be an array of strings, not {}.", type_name(item)));
+        let mut d = INVALID_TYPE.diag(
+            span.clone(),
+            format!(
+                "`{dotted}` must be an array of strings, not {}.",
+                type_name(item)
+            ),
+        );
         if let Some(s) = item.as_str() {
-            d = d.with_fix(Fix::safe("Wrap it in an array", vec![Edit::replace(span, format!("[{}]", edit::quote(s)))]));
+            d = d.with_fix(Fix::safe(
+                "Wrap it in an array",
+                vec![Edit::replace(span, format!("[{}]", edit::quote(s)))],
+            ));
         }
         out.push(d);
         return;
@@ -318,7 +396,10 @@ fn string_array(_cx: &Context, dotted: &str, item: &Item, span: Range<usize>, ou
         if !value.is_str() {
             let vspan = value.span().unwrap_or(span.clone());
             let what = type_name(&Item::Value(value.clone()));
-            out.push(INVALID_TYPE.diag(vspan, format!("Each item of `{dotted}` must be a string, not {what}.")));
+            out.push(INVALID_TYPE.diag(
+                vspan,
+                format!("Each item of `{dotted}` must be a string, not {what}."),
+            ));
         }
     }
 }
@@ -326,13 +407,18 @@ fn string_array(_cx: &Context, dotted: &str, item: &Item, span: Range<usize>, ou
 /// `authors`/`maintainers`: an array of tables with `name` and/or `email`.
 fn people(cx: &Context, dotted: &str, item: &Item, span: Range<usize>, out: &mut Vec<Diagnostic>) {
     let tables: Vec<(Option<Range<usize>>, &dyn toml_edit::TableLike)> = match item {
-        Item::ArrayOfTables(a) => a.iter().map(|t| (t.span(), t as &dyn toml_edit::TableLike)).collect(),
+        Item::ArrayOfTables(a) => a
+            .iter()
+            .map(|t| (t.span(), t as &dyn toml_edit::TableLike))
+            .collect(),
         Item::Value(Value::Array(a)) => {
             let mut tables = Vec::new();
             for v in a.iter() {
                 let vspan = v.span().unwrap_or(span.clone());
                 match v {
-                    Value::InlineTable(t) => tables.push((Some(vspan), t as &dyn toml_edit::TableLike)),
+                    Value::InlineTable(t) => {
+                        tables.push((Some(vspan), t as &dyn toml_edit::TableLike))
+                    }
                     Value::String(s) => {
                         let (name, email) = split_person(s.value());
                         let mut fields = Vec::new();
@@ -342,7 +428,13 @@ fn people(cx: &Context, dotted: &str, item: &Item, span: Range<usize>, out: &mut
                         if let Some(e) = &email {
                             fields.push(format!("email = {}", edit::quote(e)));
                         }
-                        let fix = Fix::safe("Convert to a { name, email } table", vec![Edit::replace(vspan.clone(), format!("{{ {} }}", fields.join(", ")))]);
+                        let fix = Fix::safe(
+                            "Convert to a { name, email } table",
+                            vec![Edit::replace(
+                                vspan.clone(),
+                                format!("{{ {} }}", fields.join(", ")),
+                            )],
+                        );
                         out.push(
                             INVALID_TYPE
                                 .diag(vspan, format!("Each item of `{dotted}` must be a table like `{{ name = \"...\", email = \"...\" }}`, not a string (that is Poetry's format)."))
@@ -366,26 +458,50 @@ fn people(cx: &Context, dotted: &str, item: &Item, span: Range<usize>, out: &mut
             if let Some(e) = &email {
                 fields.push(format!("email = {}", edit::quote(e)));
             }
-            let fix = Fix::safe("Convert to an array of { name, email } tables", vec![Edit::replace(span.clone(), format!("[{{ {} }}]", fields.join(", ")))]);
+            let fix = Fix::safe(
+                "Convert to an array of { name, email } tables",
+                vec![Edit::replace(
+                    span.clone(),
+                    format!("[{{ {} }}]", fields.join(", ")),
+                )],
+            );
             out.push(INVALID_TYPE.diag(span, format!("`{dotted}` must be an array of tables with `name` and/or `email`, not a string.")).with_fix(fix));
             return;
         }
         other => {
-            out.push(INVALID_TYPE.diag(span, format!("`{dotted}` must be an array of tables with `name` and/or `email`, not {}.", type_name(other))));
+            out.push(INVALID_TYPE.diag(
+                span,
+                format!(
+                    "`{dotted}` must be an array of tables with `name` and/or `email`, not {}.",
+                    type_name(other)
+                ),
+            ));
             return;
         }
     };
     for (tspan, table) in tables {
         let tspan = tspan.unwrap_or(span.clone());
         if table.is_empty() {
-            out.push(INVALID_TYPE.diag(tspan.clone(), format!("Each item of `{dotted}` needs `name` or `email`.")));
+            out.push(INVALID_TYPE.diag(
+                tspan.clone(),
+                format!("Each item of `{dotted}` needs `name` or `email`."),
+            ));
         }
         for (k, v) in table.iter() {
             let vspan = v.span().unwrap_or(tspan.clone());
             if k != "name" && k != "email" {
-                out.push(INVALID_TYPE.diag(vspan, format!("Items of `{dotted}` may only have `name` and `email`, not `{k}`.")));
+                out.push(INVALID_TYPE.diag(
+                    vspan,
+                    format!("Items of `{dotted}` may only have `name` and `email`, not `{k}`."),
+                ));
             } else if v.as_str().is_none() {
-                out.push(INVALID_TYPE.diag(vspan, format!("`{k}` in `{dotted}` must be a string, not {}.", type_name(v))));
+                out.push(INVALID_TYPE.diag(
+                    vspan,
+                    format!(
+                        "`{k}` in `{dotted}` must be a string, not {}.",
+                        type_name(v)
+                    ),
+                ));
             } else if k == "name" && v.as_str().is_some_and(|n| n.contains(',')) {
                 out.push(PERSON_NAME_COMMA.diag(vspan, format!("A name in `{dotted}` contains a comma: the core metadata joins several names with commas, so it will read as two people.")));
             }
@@ -400,7 +516,10 @@ fn split_person(s: &str) -> (Option<String>, Option<String>) {
         && let Some((email, _)) = rest.split_once('>')
     {
         let name = name.trim();
-        return ((!name.is_empty()).then(|| name.to_string()), Some(email.trim().to_string()));
+        return (
+            (!name.is_empty()).then(|| name.to_string()),
+            Some(email.trim().to_string()),
+        );
     }
     if s.contains('@') && !s.contains(' ') {
         return (None, Some(s.trim().to_string()));
@@ -415,7 +534,9 @@ pub fn is_valid_project_name(name: &str) -> bool {
     !bytes.is_empty()
         && bytes.first().is_some_and(ok)
         && bytes.last().is_some_and(ok)
-        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// PEP 503 normalization: lowercase, runs of `-_.` become `-`.
@@ -436,15 +557,31 @@ pub fn normalize_name(name: &str) -> String {
     out
 }
 
-fn check_name(cx: &Context, header: &Range<usize>, dynamic: &[(String, Range<usize>)], out: &mut Vec<Diagnostic>) {
+fn check_name(
+    cx: &Context,
+    header: &Range<usize>,
+    dynamic: &[(String, Range<usize>)],
+    out: &mut Vec<Diagnostic>,
+) {
     if let Some((_, span)) = dynamic.iter().find(|(k, _)| k == "name") {
         let items: Vec<Range<usize>> = dynamic.iter().map(|(_, s)| s.clone()).collect();
         let index = dynamic.iter().position(|(k, _)| k == "name").unwrap_or(0);
-        let fix = edit::remove_array_item(cx.text, &items, index).map(|e| Fix::safe("Remove `name` from `dynamic`", vec![e]));
-        out.push(DYNAMIC_NAME.diag(span.clone(), "`name` cannot be dynamic: it must be set in `[project]`.").with_fixes(fix));
+        let fix = edit::remove_array_item(cx.text, &items, index)
+            .map(|e| Fix::safe("Remove `name` from `dynamic`", vec![e]));
+        out.push(
+            DYNAMIC_NAME
+                .diag(
+                    span.clone(),
+                    "`name` cannot be dynamic: it must be set in `[project]`.",
+                )
+                .with_fixes(fix),
+        );
     }
     match cx.manifest.get(&["project", "name"]) {
-        None => out.push(MISSING_NAME.diag(header.clone(), "`[project]` has no `name`: every project needs a static name.")),
+        None => out.push(MISSING_NAME.diag(
+            header.clone(),
+            "`[project]` has no `name`: every project needs a static name.",
+        )),
         Some(item) => {
             let Some(name) = item.as_str() else { return };
             if !is_valid_project_name(name) {
@@ -452,12 +589,22 @@ fn check_name(cx: &Context, header: &Range<usize>, dynamic: &[(String, Range<usi
                 let cleaned: String = name
                     .trim()
                     .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                            c
+                        } else {
+                            '-'
+                        }
+                    })
                     .collect::<String>()
                     .trim_matches(|c: char| !c.is_ascii_alphanumeric())
                     .to_string();
-                let fix = (!cleaned.is_empty() && is_valid_project_name(&cleaned))
-                    .then(|| Fix::suggested(format!("Change to \"{cleaned}\""), vec![Edit::replace(span.clone(), edit::quote(&cleaned))]));
+                let fix = (!cleaned.is_empty() && is_valid_project_name(&cleaned)).then(|| {
+                    Fix::suggested(
+                        format!("Change to \"{cleaned}\""),
+                        vec![Edit::replace(span.clone(), edit::quote(&cleaned))],
+                    )
+                });
                 out.push(
                     INVALID_NAME
                         .diag(span, format!("`{name}` is not a valid project name: use ASCII letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit."))
@@ -468,11 +615,25 @@ fn check_name(cx: &Context, header: &Range<usize>, dynamic: &[(String, Range<usi
     }
 }
 
-fn check_version(cx: &Context, header: &Range<usize>, dynamic: &[(String, Range<usize>)], out: &mut Vec<Diagnostic>) {
+fn check_version(
+    cx: &Context,
+    header: &Range<usize>,
+    dynamic: &[(String, Range<usize>)],
+    out: &mut Vec<Diagnostic>,
+) {
     let in_dynamic = dynamic.iter().any(|(k, _)| k == "version");
     match cx.manifest.get(&["project", "version"]) {
         None if !in_dynamic => {
-            let mut fixes = vec![Fix::safe("Add `version = \"0.1.0\"`", vec![edit::add_key(cx.manifest, cx.text, &["project"], "version", "\"0.1.0\"")])];
+            let mut fixes = vec![Fix::safe(
+                "Add `version = \"0.1.0\"`",
+                vec![edit::add_key(
+                    cx.manifest,
+                    cx.text,
+                    &["project"],
+                    "version",
+                    "\"0.1.0\"",
+                )],
+            )];
             if let Some(item) = cx.manifest.get(&["project", "dynamic"])
                 && let (Some(span), Some(array)) = (item.span(), item.as_array())
             {
@@ -481,24 +642,46 @@ fn check_version(cx: &Context, header: &Range<usize>, dynamic: &[(String, Range<
                     fixes.push(Fix::suggested("Add \"version\" to `dynamic`", vec![e]));
                 }
             }
-            out.push(MISSING_VERSION.diag(header.clone(), "`version` is neither set nor listed in `dynamic`.").with_fixes(fixes));
+            out.push(
+                MISSING_VERSION
+                    .diag(
+                        header.clone(),
+                        "`version` is neither set nor listed in `dynamic`.",
+                    )
+                    .with_fixes(fixes),
+            );
         }
         None => {}
         Some(item) => {
             let Some(version) = item.as_str() else { return };
             if let Err(err) = pep440_rs::Version::from_str(version) {
                 let span = span_of(cx, &["project", "version"]);
-                out.push(INVALID_VERSION.diag(span, format!("`{version}` is not a valid PEP 440 version: {err}.")));
+                out.push(INVALID_VERSION.diag(
+                    span,
+                    format!("`{version}` is not a valid PEP 440 version: {err}."),
+                ));
             }
         }
     }
 }
 
-fn check_dynamic(cx: &Context, project: &dyn toml_edit::TableLike, dynamic: &[(String, Range<usize>)], backend: Option<&str>, out: &mut Vec<Diagnostic>) {
+fn check_dynamic(
+    cx: &Context,
+    project: &dyn toml_edit::TableLike,
+    dynamic: &[(String, Range<usize>)],
+    backend: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
     let items: Vec<Range<usize>> = dynamic.iter().map(|(_, s)| s.clone()).collect();
     if backend == Some("uv_build") && !dynamic.is_empty() {
-        let span = cx.manifest.key_span(&["project", "dynamic"]).unwrap_or(0..0);
-        out.push(DYNAMIC_UNSUPPORTED.diag(span, "uv_build does not support dynamic metadata: set these keys in `[project]`."));
+        let span = cx
+            .manifest
+            .key_span(&["project", "dynamic"])
+            .unwrap_or(0..0);
+        out.push(DYNAMIC_UNSUPPORTED.diag(
+            span,
+            "uv_build does not support dynamic metadata: set these keys in `[project]`.",
+        ));
     }
     for (index, (key, span)) in dynamic.iter().enumerate() {
         if key == "name" {
@@ -510,12 +693,21 @@ fn check_dynamic(cx: &Context, project: &dyn toml_edit::TableLike, dynamic: &[(S
             let mut fixes = Vec::new();
             let message = match suggestion.first() {
                 Some(s) => {
-                    fixes.push(Fix::safe(format!("Change to \"{s}\""), vec![Edit::replace(span.clone(), edit::quote(s))]));
-                    format!("`{key}` is not a `[project]` key that can be dynamic. Did you mean `{s}`?")
+                    fixes.push(Fix::safe(
+                        format!("Change to \"{s}\""),
+                        vec![Edit::replace(span.clone(), edit::quote(s))],
+                    ));
+                    format!(
+                        "`{key}` is not a `[project]` key that can be dynamic. Did you mean `{s}`?"
+                    )
                 }
                 None => format!("`{key}` is not a `[project]` key that can be dynamic."),
             };
-            out.push(UNKNOWN_DYNAMIC.diag(span.clone(), message).with_fixes(fixes));
+            out.push(
+                UNKNOWN_DYNAMIC
+                    .diag(span.clone(), message)
+                    .with_fixes(fixes),
+            );
             continue;
         }
         if !project.contains_key(key) {
@@ -523,9 +715,19 @@ fn check_dynamic(cx: &Context, project: &dyn toml_edit::TableLike, dynamic: &[(S
         }
         let extensible = EXTENSIBLE_KEYS.contains(&key.as_str());
         let known_backend = backend.is_some_and(|b| {
-            ["hatchling", "setuptools", "flit_core", "pdm", "poetry", "maturin", "uv_build", "scikit_build_core", "mesonpy"]
-                .iter()
-                .any(|p| b.starts_with(p))
+            [
+                "hatchling",
+                "setuptools",
+                "flit_core",
+                "pdm",
+                "poetry",
+                "maturin",
+                "uv_build",
+                "scikit_build_core",
+                "mesonpy",
+            ]
+            .iter()
+            .any(|p| b.starts_with(p))
         });
         let fix = remove().map(|e| Fix::safe(format!("Remove \"{key}\" from `dynamic`"), vec![e]));
         let mut d = if extensible {
@@ -543,7 +745,12 @@ fn check_dynamic(cx: &Context, project: &dyn toml_edit::TableLike, dynamic: &[(S
     }
 }
 
-fn check_requires_python(cx: &Context, header: &Range<usize>, dynamic: &[(String, Range<usize>)], out: &mut Vec<Diagnostic>) {
+fn check_requires_python(
+    cx: &Context,
+    header: &Range<usize>,
+    dynamic: &[(String, Range<usize>)],
+    out: &mut Vec<Diagnostic>,
+) {
     let oldest = python::oldest_supported_minor(cx.today);
     let Some(item) = cx.manifest.get(&["project", "requires-python"]) else {
         if dynamic.iter().any(|(k, _)| k == "requires-python") {
@@ -551,7 +758,13 @@ fn check_requires_python(cx: &Context, header: &Range<usize>, dynamic: &[(String
         }
         let fix = Fix::suggested(
             format!("Add `requires-python = \">=3.{oldest}\"`"),
-            vec![edit::add_key(cx.manifest, cx.text, &["project"], "requires-python", &format!("\">=3.{oldest}\""))],
+            vec![edit::add_key(
+                cx.manifest,
+                cx.text,
+                &["project"],
+                "requires-python",
+                &format!("\">=3.{oldest}\""),
+            )],
         );
         out.push(
             MISSING_REQUIRES_PYTHON
@@ -565,7 +778,10 @@ fn check_requires_python(cx: &Context, header: &Range<usize>, dynamic: &[(String
     let specs = match pep440_rs::VersionSpecifiers::from_str(raw) {
         Ok(specs) => specs,
         Err(err) => {
-            out.push(INVALID_REQUIRES_PYTHON.diag(span, format!("`{raw}` is not a valid version specifier: {err}")));
+            out.push(INVALID_REQUIRES_PYTHON.diag(
+                span,
+                format!("`{raw}` is not a valid version specifier: {err}"),
+            ));
             return;
         }
     };
@@ -574,8 +790,20 @@ fn check_requires_python(cx: &Context, header: &Range<usize>, dynamic: &[(String
         if *spec.operator() == pep440_rs::Operator::Equal && release.len() == 2 {
             let v = format!("{}.{}", release[0], release[1]);
             let fixes = vec![
-                Fix::safe(format!("Change to \">={v}\""), vec![Edit::replace(span.clone(), edit::quote(&raw.replace(&format!("=={v}"), &format!(">={v}"))))]),
-                Fix::suggested(format!("Change to \"=={v}.*\""), vec![Edit::replace(span.clone(), edit::quote(&raw.replace(&format!("=={v}"), &format!("=={v}.*"))))]),
+                Fix::safe(
+                    format!("Change to \">={v}\""),
+                    vec![Edit::replace(
+                        span.clone(),
+                        edit::quote(&raw.replace(&format!("=={v}"), &format!(">={v}"))),
+                    )],
+                ),
+                Fix::suggested(
+                    format!("Change to \"=={v}.*\""),
+                    vec![Edit::replace(
+                        span.clone(),
+                        edit::quote(&raw.replace(&format!("=={v}"), &format!("=={v}.*"))),
+                    )],
+                ),
             ];
             out.push(
                 REQUIRES_PYTHON_EXACT
@@ -587,10 +815,31 @@ fn check_requires_python(cx: &Context, header: &Range<usize>, dynamic: &[(String
     }
     if !python::has_lower_bound(&specs) {
         let fix = Fix::suggested(
-            format!("Add a lower bound: \">=3.{oldest}{}\"", if raw.trim().is_empty() { String::new() } else { format!(", {raw}") }),
-            vec![Edit::replace(span.clone(), edit::quote(&if raw.trim().is_empty() { format!(">=3.{oldest}") } else { format!(">=3.{oldest}, {raw}") }))],
+            format!(
+                "Add a lower bound: \">=3.{oldest}{}\"",
+                if raw.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(", {raw}")
+                }
+            ),
+            vec![Edit::replace(
+                span.clone(),
+                edit::quote(&if raw.trim().is_empty() {
+                    format!(">=3.{oldest}")
+                } else {
+                    format!(">=3.{oldest}, {raw}")
+                }),
+            )],
         );
-        out.push(MISSING_REQUIRES_PYTHON.diag(span.clone(), format!("`{raw}` has no lower bound: it claims support for every old Python.")).with_fix(fix));
+        out.push(
+            MISSING_REQUIRES_PYTHON
+                .diag(
+                    span.clone(),
+                    format!("`{raw}` has no lower bound: it claims support for every old Python."),
+                )
+                .with_fix(fix),
+        );
         return;
     }
     if let Some(lowest) = python::lowest_minor(&specs)
@@ -604,7 +853,13 @@ fn check_requires_python(cx: &Context, header: &Range<usize>, dynamic: &[(String
 }
 
 fn check_description(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(desc) = cx.manifest.get(&["project", "description"]).and_then(Item::as_str) else { return };
+    let Some(desc) = cx
+        .manifest
+        .get(&["project", "description"])
+        .and_then(Item::as_str)
+    else {
+        return;
+    };
     if desc.trim().contains('\n') {
         let span = span_of(cx, &["project", "description"]);
         out.push(MULTILINE_DESCRIPTION.diag(span, "`description` spans several lines: it is a one-line summary (uv_build refuses more). Put the long text in `readme`."));
@@ -612,10 +867,19 @@ fn check_description(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_urls(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(urls) = cx.manifest.get(&["project", "urls"]).and_then(Item::as_table_like) else { return };
+    let Some(urls) = cx
+        .manifest
+        .get(&["project", "urls"])
+        .and_then(Item::as_table_like)
+    else {
+        return;
+    };
     for (label, value) in urls.iter() {
         if label.chars().count() > 32 {
-            let span = cx.manifest.key_span(&["project", "urls", label]).unwrap_or(0..0);
+            let span = cx
+                .manifest
+                .key_span(&["project", "urls", label])
+                .unwrap_or(0..0);
             out.push(INVALID_URL.diag(span, format!("The label `{label}` is longer than 32 characters; the package index rejects it.")));
         }
         let Some(url) = value.as_str() else { continue };
@@ -628,7 +892,9 @@ fn check_urls(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 fn looks_like_url(url: &str) -> bool {
     let url = url.trim();
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
     let Some(rest) = rest else { return false };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     !host.is_empty() && !url.contains(char::is_whitespace)
@@ -648,7 +914,10 @@ mod tests {
 
     #[test]
     fn people() {
-        assert_eq!(split_person("Jane Doe <j@x.org>"), (Some("Jane Doe".into()), Some("j@x.org".into())));
+        assert_eq!(
+            split_person("Jane Doe <j@x.org>"),
+            (Some("Jane Doe".into()), Some("j@x.org".into()))
+        );
         assert_eq!(split_person("j@x.org"), (None, Some("j@x.org".into())));
     }
 

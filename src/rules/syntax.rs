@@ -31,24 +31,41 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for error in &cx.manifest.syntax_errors {
         out.push(TOML_SYNTAX.diag(error.range.clone(), error.message.clone()));
     }
-    if let Some(table) = cx.manifest.get(&["tool", "pyproject-lsp"]).and_then(|i| i.as_table_like()) {
+    if let Some(table) = cx
+        .manifest
+        .get(&["tool", "pyproject-lsp"])
+        .and_then(|i| i.as_table_like())
+    {
         let mut scratch = Settings::default();
-        let fallback = cx.manifest.key_span(&["tool", "pyproject-lsp"]).unwrap_or(0..0);
+        let fallback = cx
+            .manifest
+            .key_span(&["tool", "pyproject-lsp"])
+            .unwrap_or(0..0);
         for problem in scratch.apply_table(table) {
-            out.push(INVALID_SETTING.diag(problem.range.unwrap_or_else(|| fallback.clone()), problem.message));
+            out.push(INVALID_SETTING.diag(
+                problem.range.unwrap_or_else(|| fallback.clone()),
+                problem.message,
+            ));
         }
     }
-    let Some(root) = cx.manifest.root() else { return };
+    let Some(root) = cx.manifest.root() else {
+        return;
+    };
     for (key, _) in root.iter() {
         if TOP_LEVEL.contains(&key) {
             continue;
         }
-        let Some(span) = cx.manifest.key_span(&[key]) else { continue };
+        let Some(span) = cx.manifest.key_span(&[key]) else {
+            continue;
+        };
         let suggestion = super::closest(key, TOP_LEVEL.iter().copied(), 1);
         let hint = match suggestion.first() {
             Some(s) => format!(" Did you mean `{s}`?"),
             None => " Put tool settings under `[tool.<name>]`.".to_string(),
         };
-        out.push(UNKNOWN_TOP_LEVEL_TABLE.diag(span, format!("`{key}` is not a top-level table of pyproject.toml.{hint}")));
+        out.push(UNKNOWN_TOP_LEVEL_TABLE.diag(
+            span,
+            format!("`{key}` is not a top-level table of pyproject.toml.{hint}"),
+        ));
     }
 }

@@ -45,7 +45,8 @@ pub struct KeySpec {
 
 const PT: &str = "https://packaging.python.org/en/latest/specifications/pyproject-toml/";
 /// The dependency-groups specification.
-pub const DEPENDENCY_GROUPS_URL: &str = "https://packaging.python.org/en/latest/specifications/dependency-groups/";
+pub const DEPENDENCY_GROUPS_URL: &str =
+    "https://packaging.python.org/en/latest/specifications/dependency-groups/";
 
 pub static BUILD_SYSTEM: &[KeySpec] = &[
     KeySpec {
@@ -254,8 +255,20 @@ pub static EXTENSIBLE_KEYS: &[&str] = &[
 ];
 
 pub static README_TABLE: &[KeySpec] = &[
-    KeySpec { name: "file", shape: Shape::String, snippet: "\"${1:README.md}\"", doc: "Path of the readme file, relative to pyproject.toml. Not together with `text`.", url: PT },
-    KeySpec { name: "text", shape: Shape::String, snippet: "\"$1\"", doc: "The long description itself. Not together with `file`.", url: PT },
+    KeySpec {
+        name: "file",
+        shape: Shape::String,
+        snippet: "\"${1:README.md}\"",
+        doc: "Path of the readme file, relative to pyproject.toml. Not together with `text`.",
+        url: PT,
+    },
+    KeySpec {
+        name: "text",
+        shape: Shape::String,
+        snippet: "\"$1\"",
+        doc: "The long description itself. Not together with `file`.",
+        url: PT,
+    },
     KeySpec {
         name: "content-type",
         shape: Shape::String,
@@ -263,44 +276,98 @@ pub static README_TABLE: &[KeySpec] = &[
         doc: "The media type of the readme: `text/markdown`, `text/x-rst` or `text/plain`. Required in the table form.",
         url: PT,
     },
-    KeySpec { name: "charset", shape: Shape::String, snippet: "\"${1:UTF-8}\"", doc: "The file's encoding; UTF-8 when absent.", url: PT },
+    KeySpec {
+        name: "charset",
+        shape: Shape::String,
+        snippet: "\"${1:UTF-8}\"",
+        doc: "The file's encoding; UTF-8 when absent.",
+        url: PT,
+    },
 ];
 
 pub static LICENSE_TABLE: &[KeySpec] = &[
-    KeySpec { name: "file", shape: Shape::String, snippet: "\"${1:LICENSE}\"", doc: "Deprecated (PEP 639): use `license-files` and an SPDX `license` string.", url: PT },
-    KeySpec { name: "text", shape: Shape::String, snippet: "\"$1\"", doc: "Deprecated (PEP 639): use an SPDX `license` string.", url: PT },
+    KeySpec {
+        name: "file",
+        shape: Shape::String,
+        snippet: "\"${1:LICENSE}\"",
+        doc: "Deprecated (PEP 639): use `license-files` and an SPDX `license` string.",
+        url: PT,
+    },
+    KeySpec {
+        name: "text",
+        shape: Shape::String,
+        snippet: "\"$1\"",
+        doc: "Deprecated (PEP 639): use an SPDX `license` string.",
+        url: PT,
+    },
 ];
 
 pub static PERSON_TABLE: &[KeySpec] = &[
-    KeySpec { name: "name", shape: Shape::String, snippet: "\"$1\"", doc: "The person's or organisation's name (no commas).", url: PT },
-    KeySpec { name: "email", shape: Shape::String, snippet: "\"$1\"", doc: "An email address.", url: PT },
+    KeySpec {
+        name: "name",
+        shape: Shape::String,
+        snippet: "\"$1\"",
+        doc: "The person's or organisation's name (no commas).",
+        url: PT,
+    },
+    KeySpec {
+        name: "email",
+        shape: Shape::String,
+        snippet: "\"$1\"",
+        doc: "An email address.",
+        url: PT,
+    },
 ];
 
 pub static DEPENDENCY_GROUPS_DOC: &str = "Dependency groups (PEP 735): named lists of requirements for development tasks (tests, docs, lint) that are not published in the package metadata. Items are dependency specifiers or `{ include-group = \"other\" }`.";
 
 /// Tables that completion offers after `[`.
 pub static TABLE_HEADERS: &[(&str, &str)] = &[
-    ("build-system", "How to build the project: `requires` and `build-backend` (PEP 517/518)."),
-    ("project", "The project's core metadata (name, version, dependencies, ...)."),
+    (
+        "build-system",
+        "How to build the project: `requires` and `build-backend` (PEP 517/518).",
+    ),
+    (
+        "project",
+        "The project's core metadata (name, version, dependencies, ...).",
+    ),
     ("project.urls", "Links shown on the package index."),
     ("project.scripts", "Console commands the installer creates."),
     ("project.gui-scripts", "GUI commands the installer creates."),
-    ("project.optional-dependencies", "Extras: optional groups of dependencies."),
+    (
+        "project.optional-dependencies",
+        "Extras: optional groups of dependencies.",
+    ),
     ("project.entry-points.", "Plugin entry points of one group."),
     ("dependency-groups", DEPENDENCY_GROUPS_DOC),
-    ("tool.", "Configuration of a tool (ruff, pytest, mypy, uv, hatch, setuptools, ...)."),
+    (
+        "tool.",
+        "Configuration of a tool (ruff, pytest, mypy, uv, hatch, setuptools, ...).",
+    ),
 ];
 
 /// Common build backends and what they need in `requires`.
 pub static BACKENDS: &[(&str, &str, &str)] = &[
-    ("hatchling.build", "hatchling", "Hatchling, the backend of Hatch"),
+    (
+        "hatchling.build",
+        "hatchling",
+        "Hatchling, the backend of Hatch",
+    ),
     ("setuptools.build_meta", "setuptools>=77", "setuptools"),
     ("flit_core.buildapi", "flit_core>=3.12,<4", "Flit's backend"),
     ("pdm.backend", "pdm-backend", "PDM's backend"),
-    ("poetry.core.masonry.api", "poetry-core>=2.0", "Poetry's backend"),
+    (
+        "poetry.core.masonry.api",
+        "poetry-core>=2.0",
+        "Poetry's backend",
+    ),
     ("maturin", "maturin>=1.7,<2", "maturin, for Rust extensions"),
     ("uv_build", "uv_build>=0.9,<0.10", "uv's backend"),
-    ("scikit_build_core.build", "scikit-build-core", "scikit-build-core, for CMake extensions"),
+    (
+        "scikit_build_core.build",
+        "scikit-build-core",
+        "scikit-build-core, for CMake extensions",
+    ),
     ("mesonpy", "meson-python", "meson-python, for Meson builds"),
 ];
 

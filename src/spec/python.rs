@@ -31,12 +31,17 @@ pub fn is_end_of_life(minor: u64, today: (i32, u32, u32)) -> bool {
     if minor < 6 {
         return true;
     }
-    END_OF_LIFE.iter().find(|(m, _)| *m == minor).is_some_and(|(_, eol)| *eol <= today)
+    END_OF_LIFE
+        .iter()
+        .find(|(m, _)| *m == minor)
+        .is_some_and(|(_, eol)| *eol <= today)
 }
 
 /// The oldest minor version that is not end-of-life on `today`.
 pub fn oldest_supported_minor(today: (i32, u32, u32)) -> u64 {
-    (6..=NEWEST_KNOWN_MINOR).find(|m| !is_end_of_life(*m, today)).unwrap_or(LATEST_MINOR)
+    (6..=NEWEST_KNOWN_MINOR)
+        .find(|m| !is_end_of_life(*m, today))
+        .unwrap_or(LATEST_MINOR)
 }
 
 pub fn parse_specifiers(s: &str) -> Option<VersionSpecifiers> {
@@ -45,12 +50,16 @@ pub fn parse_specifiers(s: &str) -> Option<VersionSpecifiers> {
 
 /// Whether the specifiers allow some release of Python 3.`minor`.
 pub fn allows_minor(specs: &VersionSpecifiers, minor: u64) -> bool {
-    [0u64, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 50, 99].iter().any(|p| specs.contains(&Version::new([3, minor, *p])))
+    [0u64, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 50, 99]
+        .iter()
+        .any(|p| specs.contains(&Version::new([3, minor, *p])))
 }
 
 /// The Python 3 minor versions (up to the newest known) that `specs` allows.
 pub fn allowed_minors(specs: &VersionSpecifiers) -> Vec<u64> {
-    (0..=NEWEST_KNOWN_MINOR).filter(|m| allows_minor(specs, *m)).collect()
+    (0..=NEWEST_KNOWN_MINOR)
+        .filter(|m| allows_minor(specs, *m))
+        .collect()
 }
 
 /// The lowest Python 3 minor version the specifiers allow.
@@ -64,7 +73,12 @@ pub fn has_lower_bound(specs: &VersionSpecifiers) -> bool {
     specs.iter().any(|s| {
         matches!(
             s.operator(),
-            Op::GreaterThanEqual | Op::GreaterThan | Op::Equal | Op::EqualStar | Op::TildeEqual | Op::ExactEqual
+            Op::GreaterThanEqual
+                | Op::GreaterThan
+                | Op::Equal
+                | Op::EqualStar
+                | Op::TildeEqual
+                | Op::ExactEqual
         )
     })
 }

@@ -43,7 +43,14 @@ pub struct Init {
 
 impl Default for Init {
     fn default() -> Self {
-        Init { utf8: false, options: Value::Null, snippets: true, configuration: false, root: None, env: Vec::new() }
+        Init {
+            utf8: false,
+            options: Value::Null,
+            snippets: true,
+            configuration: false,
+            root: None,
+            env: Vec::new(),
+        }
     }
 }
 
@@ -72,7 +79,15 @@ impl Client {
                 }
             }
         });
-        let mut client = Client { child, stdin, rx, next_id: 0, pending: VecDeque::new(), settings: Value::Null, server_requests: Vec::new() };
+        let mut client = Client {
+            child,
+            stdin,
+            rx,
+            next_id: 0,
+            pending: VecDeque::new(),
+            settings: Value::Null,
+            server_requests: Vec::new(),
+        };
         let mut general = json!({});
         if init.utf8 {
             general = json!({ "positionEncodings": ["utf-8", "utf-16"] });
@@ -145,7 +160,9 @@ impl Client {
     pub fn response(&mut self, id: i64) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let msg = self.recv(deadline).unwrap_or_else(|| panic!("no response to request {id} within {TIMEOUT:?}"));
+            let msg = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("no response to request {id} within {TIMEOUT:?}"));
             if msg.get("id").and_then(Value::as_i64) == Some(id) && msg.get("method").is_none() {
                 return msg;
             }
@@ -162,7 +179,9 @@ impl Client {
             }
             let msg = match self.rx.recv_timeout(deadline - now) {
                 Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                    return None;
+                }
             };
             if msg.get("method").is_some() && msg.get("id").is_some() {
                 self.answer(&msg);
@@ -188,11 +207,21 @@ impl Client {
 
     /// Waits for a notification matching `pred` (earlier unmatched ones stay pending).
     pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        self.try_wait_notification(method, pred, TIMEOUT).unwrap_or_else(|| panic!("no {method} notification within {TIMEOUT:?}"))
+        self.try_wait_notification(method, pred, TIMEOUT)
+            .unwrap_or_else(|| panic!("no {method} notification within {TIMEOUT:?}"))
     }
 
-    pub fn try_wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool, timeout: Duration) -> Option<Value> {
-        if let Some(pos) = self.pending.iter().position(|m| m["method"] == method && pred(&m["params"])) {
+    pub fn try_wait_notification(
+        &mut self,
+        method: &str,
+        pred: impl Fn(&Value) -> bool,
+        timeout: Duration,
+    ) -> Option<Value> {
+        if let Some(pos) = self
+            .pending
+            .iter()
+            .position(|m| m["method"] == method && pred(&m["params"]))
+        {
             return self.pending.remove(pos).map(|m| m["params"].clone());
         }
         let deadline = Instant::now() + timeout;
@@ -207,8 +236,13 @@ impl Client {
 
     /// The diagnostics published for `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let params = self.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri && p["version"] == version);
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        let params = self.wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["version"] == version
+        });
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn open(&mut self, uri: &str, text: &str) {
@@ -226,7 +260,14 @@ impl Client {
     pub fn completion_labels(&mut self, uri: &str, line: u32, character: u32) -> Vec<String> {
         let result = self.completion(uri, line, character);
         let items = result.get("items").cloned().unwrap_or(result);
-        items.as_array().map(|a| a.iter().filter_map(|i| i["label"].as_str().map(str::to_string)).collect()).unwrap_or_default()
+        items
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|i| i["label"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn hover(&mut self, uri: &str, line: u32, character: u32) -> Value {
@@ -236,6 +277,10 @@ impl Client {
     pub fn code_actions(&mut self, uri: &str, range: Value, diagnostics: Value) -> Vec<Value> {
         let result = self.request("textDocument/codeAction", json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": diagnostics } }));
         result.as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn shutdown(mut self) -> std::process::ExitStatus {
@@ -285,7 +330,12 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 /// Applies LSP text edits (UTF-16 positions) to a text, last first.
 pub fn apply_edits(text: &str, edits: &[Value]) -> String {
     let mut edits: Vec<&Value> = edits.iter().collect();
-    let key = |e: &Value| (e["range"]["start"]["line"].as_u64().unwrap_or(0), e["range"]["start"]["character"].as_u64().unwrap_or(0));
+    let key = |e: &Value| {
+        (
+            e["range"]["start"]["line"].as_u64().unwrap_or(0),
+            e["range"]["start"]["character"].as_u64().unwrap_or(0),
+        )
+    };
     edits.sort_by_key(|e| std::cmp::Reverse(key(e)));
     let mut out = text.to_string();
     for e in edits {
@@ -298,7 +348,10 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
 
 /// The edits a code action makes to `uri`.
 pub fn action_edits(action: &Value, uri: &str) -> Vec<Value> {
-    action["edit"]["changes"][uri].as_array().cloned().unwrap_or_default()
+    action["edit"]["changes"][uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 pub fn offset_utf16(text: &str, pos: &Value) -> usize {
@@ -326,14 +379,23 @@ pub fn marker(text: &str) -> (String, u32, u32) {
     let at = text.find('|').expect("marker");
     let before = &text[..at];
     let line = before.matches('\n').count() as u32;
-    let col = before.rsplit('\n').next().unwrap_or("").encode_utf16().count() as u32;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .encode_utf16()
+        .count() as u32;
     (text.replacen('|', "", 1), line, col)
 }
 
 pub fn tempdir(name: &str) -> PathBuf {
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("pyproject-lsp-test-{}-{}-{name}", std::process::id(), n));
+    let dir = std::env::temp_dir().join(format!(
+        "pyproject-lsp-test-{}-{}-{name}",
+        std::process::id(),
+        n
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
@@ -361,11 +423,22 @@ pub fn project(name: &str, pyproject: &str, files: &[(&str, &str)]) -> (PathBuf,
 
 /// Codes of a list of LSP diagnostics.
 pub fn codes(diags: &[Value]) -> Vec<String> {
-    diags.iter().filter_map(|d| d["code"].as_str().map(str::to_string)).collect()
+    diags
+        .iter()
+        .filter_map(|d| d["code"].as_str().map(str::to_string))
+        .collect()
 }
 
 /// Runs the CLI; returns (exit code, stdout, stderr).
 pub fn cli(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(binary()).args(args).env("PYPROJECT_LSP_OFFLINE", "1").output().expect("run cli");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(binary())
+        .args(args)
+        .env("PYPROJECT_LSP_OFFLINE", "1")
+        .output()
+        .expect("run cli");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
