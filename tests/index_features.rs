@@ -336,8 +336,12 @@ dependencies = [
     "pycrypto==2.6.1",
     "tomli<1",
     "requests===2.19.0",
+    "private-thing @ https://x.test/private_thing-1.0-py3-none-any.whl",
+    "member",
     "httpx",
 ]
+[tool.uv.sources]
+member = { workspace = true }
 "#;
     let (snapshot, _, facts) = setup(&server, text).await;
     let found = codes(&snapshot, &facts);
@@ -371,6 +375,25 @@ dependencies = [
     );
     assert_eq!(old.fixes[0].title, "Update to 2.20.0");
     assert!(!found.iter().any(|(_, t)| t == "httpx"), "{found:?}");
+    // Direct references and workspace members are never sent to an index, nor reported.
+    let asked = pyproject_lsp::rules::dependencies::requirement_names(
+        &snapshot.document.manifest,
+        &snapshot.document.text,
+    );
+    assert!(
+        !asked.iter().any(|n| n == "private-thing" || n == "member"),
+        "{asked:?}"
+    );
+    assert_eq!(
+        server.hits("/simple/private-thing/") + server.hits("/simple/member/"),
+        0
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(_, t)| t.contains("private") || t == "member"),
+        "{found:?}"
+    );
     let all = features::diagnostics(&snapshot, &facts);
     let unknown = all.iter().find(|d| d.code == "PP301").expect("PP301");
     assert!(
