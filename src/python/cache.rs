@@ -58,7 +58,15 @@ impl ModuleCache {
         let text = String::from_utf8_lossy(&bytes);
         let summary = Arc::new(summarize(&text));
         self.parses += 1;
-        self.entries.insert(path.to_path_buf(), Entry { modified, len: meta.len(), hash, summary: summary.clone() });
+        self.entries.insert(
+            path.to_path_buf(),
+            Entry {
+                modified,
+                len: meta.len(),
+                hash,
+                summary: summary.clone(),
+            },
+        );
         Some(summary)
     }
 

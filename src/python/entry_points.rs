@@ -14,7 +14,9 @@ use crate::diagnostic::Location;
 use crate::python::cache::ModuleCache;
 use crate::python::layout::{self, Layout, find_module, list_modules};
 use crate::python::reference::{Reference, parse_reference};
-use crate::python::resolve::{Callability, DecoratorKind, Outcome, Resolution, Target, TargetKind, callability, resolve};
+use crate::python::resolve::{
+    Callability, DecoratorKind, Outcome, Resolution, Target, TargetKind, callability, resolve,
+};
 use crate::python::summary::BindingKind;
 
 /// Which table an entry point comes from.
@@ -66,6 +68,11 @@ pub struct EntryPoint {
     pub candidates: Vec<Candidate>,
     /// A Python-side fix (default of `None`, or an async wrapper), when one applies.
     pub python_fix: Option<PythonFix>,
+    /// For each module segment, the file of the module named by the path up to it (goto, links).
+    pub module_paths: Vec<Option<PathBuf>>,
+    /// Top-level callables of the referenced module for completion after `:`: (name, works with
+    /// no arguments), zero-argument ones first.
+    pub callables: Vec<(String, bool)>,
 }
 
 /// A reference that would work instead, and why it is offered.
@@ -99,12 +106,17 @@ pub struct EntryPointFacts {
 impl EntryPointFacts {
     /// The entry point for `group` and `name`, if analysed.
     pub fn get(&self, group: &Group, name: &str) -> Option<&EntryPoint> {
-        self.entries.iter().find(|e| &e.group == group && e.name == name)
+        self.entries
+            .iter()
+            .find(|e| &e.group == group && e.name == name)
     }
 
     /// All files the analysis read: watch these.
     pub fn deps(&self) -> BTreeSet<PathBuf> {
-        self.entries.iter().flat_map(|e| e.resolution.deps.iter().cloned()).collect()
+        self.entries
+            .iter()
+            .flat_map(|e| e.resolution.deps.iter().cloned())
+            .collect()
     }
 }
 
@@ -116,7 +128,11 @@ pub fn analyze(project_dir: &Path, root: &Table, cache: &mut ModuleCache) -> Ent
     for (group, name, value) in read_entry_points(root) {
         entries.push(analyze_one(&layout, &modules, cache, group, name, value));
     }
-    EntryPointFacts { layout, entries, modules }
+    EntryPointFacts {
+        layout,
+        entries,
+        modules,
+    }
 }
 
 /// Re-resolves the entry points that read one of `changed` (a `.py` file saved, created or
@@ -128,11 +144,21 @@ pub fn refresh(facts: &mut EntryPointFacts, changed: &[PathBuf], cache: &mut Mod
     }
     let mut count = 0;
     for i in 0..facts.entries.len() {
-        if !changed.iter().any(|p| facts.entries[i].resolution.deps.contains(p)) {
+        if !changed
+            .iter()
+            .any(|p| facts.entries[i].resolution.deps.contains(p))
+        {
             continue;
         }
         let e = &facts.entries[i];
-        let fresh = analyze_one(&facts.layout, &facts.modules, cache, e.group.clone(), e.name.clone(), e.value.clone());
+        let fresh = analyze_one(
+            &facts.layout,
+            &facts.modules,
+            cache,
+            e.group.clone(),
+            e.name.clone(),
+            e.value.clone(),
+        );
         facts.entries[i] = fresh;
         count += 1;
     }
@@ -143,7 +169,9 @@ pub fn refresh(facts: &mut EntryPointFacts, changed: &[PathBuf], cache: &mut Mod
 pub fn read_entry_points(root: &Table) -> Vec<(Group, String, String)> {
     let mut out = Vec::new();
     let mut table = |group: Group, item: Option<&Item>| {
-        let Some(t) = item.and_then(Item::as_table_like) else { return };
+        let Some(t) = item.and_then(Item::as_table_like) else {
+            return;
+        };
         for (k, v) in t.iter() {
             let text = v
                 .as_str()
@@ -155,9 +183,17 @@ pub fn read_entry_points(root: &Table) -> Vec<(Group, String, String)> {
         }
     };
     table(Group::Scripts, layout::get(root, &["project", "scripts"]));
-    table(Group::GuiScripts, layout::get(root, &["project", "gui-scripts"]));
-    table(Group::PoetryScripts, layout::get(root, &["tool", "poetry", "scripts"]));
-    if let Some(groups) = layout::get(root, &["project", "entry-points"]).and_then(Item::as_table_like) {
+    table(
+        Group::GuiScripts,
+        layout::get(root, &["project", "gui-scripts"]),
+    );
+    table(
+        Group::PoetryScripts,
+        layout::get(root, &["tool", "poetry", "scripts"]),
+    );
+    if let Some(groups) =
+        layout::get(root, &["project", "entry-points"]).and_then(Item::as_table_like)
+    {
         let names: Vec<String> = groups.iter().map(|(k, _)| k.to_string()).collect();
         for g in names {
             table(Group::Plugin(g.clone()), groups.get(&g));
@@ -166,22 +202,61 @@ pub fn read_entry_points(root: &Table) -> Vec<(Group, String, String)> {
     out
 }
 
-fn analyze_one(layout: &Layout, modules: &[String], cache: &mut ModuleCache, group: Group, name: String, value: String) -> EntryPoint {
+fn analyze_one(
+    layout: &Layout,
+    modules: &[String],
+    cache: &mut ModuleCache,
+    group: Group,
+    name: String,
+    value: String,
+) -> EntryPoint {
     let reference = parse_reference(&value);
     let resolution = resolve(layout, cache, &reference);
     let script = group.is_script();
     let callability = match (&resolution.outcome, script) {
         (Outcome::Found(t), true) if !reference.attrs.is_empty() => Some(callability(t)),
-        (Outcome::Found(_), true) => Some(Callability::NotCallable("a module (the reference has no `:callable`)".into())),
+        (Outcome::Found(_), true) => Some(Callability::NotCallable(
+            "a module (the reference has no `:callable`)".into(),
+        )),
         _ => None,
     };
-    let mut entry = EntryPoint { group, name, value, reference, resolution, callability, candidates: Vec::new(), python_fix: None };
+    let module_paths = (0..reference.module.len())
+        .map(|i| {
+            let prefix: Vec<&str> = reference.module[..=i]
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
+            find_module(layout, &prefix.join(".")).map(|m| m.path)
+        })
+        .collect();
+    let callables = if resolution.module.is_some() {
+        callables_of(layout, cache, &reference.module_path())
+    } else {
+        Vec::new()
+    };
+    let mut entry = EntryPoint {
+        group,
+        name,
+        value,
+        reference,
+        resolution,
+        callability,
+        candidates: Vec::new(),
+        python_fix: None,
+        module_paths,
+        callables,
+    };
     candidates_for(layout, modules, cache, &mut entry);
     entry
 }
 
 /// Fills `candidates` and `python_fix` for an entry point that does not work.
-fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, e: &mut EntryPoint) {
+fn candidates_for(
+    layout: &Layout,
+    modules: &[String],
+    cache: &mut ModuleCache,
+    e: &mut EntryPoint,
+) {
     let script = e.group.is_script();
     let module_path = e.reference.module_path();
     // No colon: each `module:attr` split that resolves (and is callable, for scripts).
@@ -190,14 +265,26 @@ fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, 
         for cut in (1..names.len()).rev() {
             let text = format!("{}:{}", names[..cut].join("."), names[cut..].join("."));
             if works(layout, cache, &text, script) {
-                e.candidates.push(Candidate { reference: text, why: "resolves".into(), location: None });
+                e.candidates.push(Candidate {
+                    reference: text,
+                    why: "resolves".into(),
+                    location: None,
+                });
             }
         }
-        if let Outcome::Found(Target { kind: TargetKind::Module(_), .. }) = &e.resolution.outcome {
+        if let Outcome::Found(Target {
+            kind: TargetKind::Module(_),
+            ..
+        }) = &e.resolution.outcome
+        {
             for attr in ["main", "cli", "run", "app"] {
                 let text = format!("{module_path}:{attr}");
                 if works(layout, cache, &text, script) {
-                    e.candidates.push(Candidate { reference: text, why: format!("`{attr}` in `{module_path}`"), location: None });
+                    e.candidates.push(Candidate {
+                        reference: text,
+                        why: format!("`{attr}` in `{module_path}`"),
+                        location: None,
+                    });
                 }
             }
         }
@@ -208,21 +295,44 @@ fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, 
             // Hyphens: the underscore form; otherwise similar module names.
             let underscored = module_path.replace('-', "_");
             let attr = e.reference.attr_path();
-            let with_attr = |m: &str| if attr.is_empty() { m.to_string() } else { format!("{m}:{attr}") };
+            let with_attr = |m: &str| {
+                if attr.is_empty() {
+                    m.to_string()
+                } else {
+                    format!("{m}:{attr}")
+                }
+            };
             if underscored != module_path && find_module(layout, &underscored).is_some() {
-                e.candidates.push(Candidate { reference: with_attr(&underscored), why: "underscore form".into(), location: None });
+                e.candidates.push(Candidate {
+                    reference: with_attr(&underscored),
+                    why: "underscore form".into(),
+                    location: None,
+                });
             }
-            let mut similar: Vec<(usize, &String)> = modules.iter().map(|m| (distance(m, &module_path), m)).filter(|(d, m)| *d <= 2.max(module_path.len() / 4) && **m != module_path).collect();
+            let mut similar: Vec<(usize, &String)> = modules
+                .iter()
+                .map(|m| (distance(m, &module_path), m))
+                .filter(|(d, m)| *d <= 2.max(module_path.len() / 4) && **m != module_path)
+                .collect();
             similar.sort();
             for (_, m) in similar.into_iter().take(3) {
                 let text = with_attr(m);
                 if !e.candidates.iter().any(|c| c.reference == text) {
-                    e.candidates.push(Candidate { reference: text, why: format!("module `{m}` exists"), location: None });
+                    e.candidates.push(Candidate {
+                        reference: text,
+                        why: format!("module `{m}` exists"),
+                        location: None,
+                    });
                 }
             }
         }
         Outcome::ObjectNotFound { segment, .. } => {
-            let missing = e.reference.attrs.get(*segment).map(|s| s.name.clone()).unwrap_or_default();
+            let missing = e
+                .reference
+                .attrs
+                .get(*segment)
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
             if *segment == 0 {
                 // The same name in another module of the project.
                 for m in modules {
@@ -231,7 +341,11 @@ fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, 
                     }
                     let text = format!("{m}:{}", e.reference.attr_path());
                     if defines(layout, cache, m, &missing) && works(layout, cache, &text, script) {
-                        e.candidates.push(Candidate { reference: text, why: format!("`{missing}` is defined in `{m}`"), location: None });
+                        e.candidates.push(Candidate {
+                            reference: text,
+                            why: format!("`{missing}` is defined in `{m}`"),
+                            location: None,
+                        });
                     }
                     if e.candidates.len() >= 5 {
                         break;
@@ -241,10 +355,19 @@ fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, 
                 if let Some(module) = &e.resolution.module
                     && let Some(summary) = cache.summary(&module.path)
                 {
-                    let mut similar: Vec<(usize, &String)> = summary.order.iter().map(|n| (distance(n, &missing), n)).filter(|(d, _)| *d <= 2.max(missing.len() / 3)).collect();
+                    let mut similar: Vec<(usize, &String)> = summary
+                        .order
+                        .iter()
+                        .map(|n| (distance(n, &missing), n))
+                        .filter(|(d, _)| *d <= 2.max(missing.len() / 3))
+                        .collect();
                     similar.sort();
                     for (_, n) in similar.into_iter().take(3) {
-                        e.candidates.push(Candidate { reference: format!("{module_path}:{n}"), why: "similar name".into(), location: None });
+                        e.candidates.push(Candidate {
+                            reference: format!("{module_path}:{n}"),
+                            why: "similar name".into(),
+                            location: None,
+                        });
                     }
                 }
             }
@@ -252,7 +375,10 @@ fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, 
         Outcome::Found(target) if script => {
             let verdict = e.callability.clone();
             match verdict {
-                Some(Callability::NeedsArgs(_)) | Some(Callability::Async) | Some(Callability::Class) | Some(Callability::NotCallable(_)) => {}
+                Some(Callability::NeedsArgs(_))
+                | Some(Callability::Async)
+                | Some(Callability::Class)
+                | Some(Callability::NotCallable(_)) => {}
                 _ => return,
             }
             // typer: point at the app.
@@ -261,7 +387,11 @@ fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, 
                     if let DecoratorKind::Typer { app } = d
                         && let Some(defined) = &target.defined_in
                     {
-                        e.candidates.push(Candidate { reference: format!("{defined}:{app}"), why: format!("the Typer app `{app}` runs the command"), location: None });
+                        e.candidates.push(Candidate {
+                            reference: format!("{defined}:{app}"),
+                            why: format!("the Typer app `{app}` runs the command"),
+                            location: None,
+                        });
                     }
                 }
             }
@@ -269,8 +399,15 @@ fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, 
             if let Some(defined) = target.defined_in.clone() {
                 for c in zero_arg_callables(layout, cache, &defined) {
                     let text = format!("{defined}:{c}");
-                    if text != e.value.trim() && e.candidates.len() < 5 && !e.candidates.iter().any(|x| x.reference == text) {
-                        e.candidates.push(Candidate { reference: text, why: "callable with no arguments".into(), location: None });
+                    if text != e.value.trim()
+                        && e.candidates.len() < 5
+                        && !e.candidates.iter().any(|x| x.reference == text)
+                    {
+                        e.candidates.push(Candidate {
+                            reference: text,
+                            why: "callable with no arguments".into(),
+                            location: None,
+                        });
                     }
                 }
             }
@@ -282,9 +419,20 @@ fn candidates_for(layout: &Layout, modules: &[String], cache: &mut ModuleCache, 
 
 /// Whether `module` binds `name` itself (a def, class or assignment, not an import).
 fn defines(layout: &Layout, cache: &mut ModuleCache, module: &str, name: &str) -> bool {
-    let Some(m) = find_module(layout, module) else { return false };
-    let Some(summary) = cache.summary(&m.path) else { return false };
-    summary.names.get(name).is_some_and(|bs| bs.iter().any(|b| !matches!(b.kind, BindingKind::ImportFrom { .. } | BindingKind::ImportModule { .. })))
+    let Some(m) = find_module(layout, module) else {
+        return false;
+    };
+    let Some(summary) = cache.summary(&m.path) else {
+        return false;
+    };
+    summary.names.get(name).is_some_and(|bs| {
+        bs.iter().any(|b| {
+            !matches!(
+                b.kind,
+                BindingKind::ImportFrom { .. } | BindingKind::ImportModule { .. }
+            )
+        })
+    })
 }
 
 /// Whether a reference text resolves (and, for scripts, is callable or at least not wrong).
@@ -292,17 +440,51 @@ fn works(layout: &Layout, cache: &mut ModuleCache, text: &str, script: bool) -> 
     let r = parse_reference(text);
     let res = resolve(layout, cache, &r);
     match res.outcome {
-        Outcome::Found(t) => !script || matches!(callability(&t), Callability::Ok(_) | Callability::Unverified(_)),
+        Outcome::Found(t) => {
+            !script
+                || matches!(
+                    callability(&t),
+                    Callability::Ok(_) | Callability::Unverified(_)
+                )
+        }
         Outcome::Opaque(_) => true,
         _ => false,
     }
 }
 
+/// Top-level functions, classes and instances of `module` with whether each works as a script.
+fn callables_of(layout: &Layout, cache: &mut ModuleCache, module: &str) -> Vec<(String, bool)> {
+    let zero = zero_arg_callables(layout, cache, module);
+    let Some(m) = find_module(layout, module) else {
+        return Vec::new();
+    };
+    let Some(summary) = cache.summary(&m.path) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, bool)> = zero.iter().map(|n| (n.clone(), true)).collect();
+    for name in &summary.order {
+        if name.starts_with('_') || zero.contains(name) {
+            continue;
+        }
+        let callable = summary.names[name]
+            .iter()
+            .any(|b| matches!(b.kind, BindingKind::Function(_) | BindingKind::Class(_)));
+        if callable {
+            out.push((name.clone(), false));
+        }
+    }
+    out
+}
+
 /// Top-level names in `module` that a console script could call, zero-argument ones first
 /// (all of them pass the check; unverified ones come after).
 pub fn zero_arg_callables(layout: &Layout, cache: &mut ModuleCache, module: &str) -> Vec<String> {
-    let Some(m) = find_module(layout, module) else { return Vec::new() };
-    let Some(summary) = cache.summary(&m.path) else { return Vec::new() };
+    let Some(m) = find_module(layout, module) else {
+        return Vec::new();
+    };
+    let Some(summary) = cache.summary(&m.path) else {
+        return Vec::new();
+    };
     let mut ok = Vec::new();
     let mut unverified = Vec::new();
     for name in &summary.order {
@@ -316,7 +498,14 @@ pub fn zero_arg_callables(layout: &Layout, cache: &mut ModuleCache, module: &str
             }
             match callability(&t) {
                 Callability::Ok(_) => ok.push(name.clone()),
-                Callability::Unverified(_) if matches!(t.kind, TargetKind::Function { .. } | TargetKind::Instance { .. }) => unverified.push(name.clone()),
+                Callability::Unverified(_)
+                    if matches!(
+                        t.kind,
+                        TargetKind::Function { .. } | TargetKind::Instance { .. }
+                    ) =>
+                {
+                    unverified.push(name.clone())
+                }
                 _ => {}
             }
         }
@@ -326,13 +515,31 @@ pub fn zero_arg_callables(layout: &Layout, cache: &mut ModuleCache, module: &str
 }
 
 /// A Python-side fix: default the required parameters to `None`, or wrap an async function.
-fn python_fix(target: &Target, verdict: Option<&Callability>, cache: &mut ModuleCache, _layout: &Layout) -> Option<PythonFix> {
-    let TargetKind::Function { function, skip, stmt_end, .. } = &target.kind else { return None };
+fn python_fix(
+    target: &Target,
+    verdict: Option<&Callability>,
+    cache: &mut ModuleCache,
+    _layout: &Layout,
+) -> Option<PythonFix> {
+    let TargetKind::Function {
+        function,
+        skip,
+        stmt_end,
+        ..
+    } = &target.kind
+    else {
+        return None;
+    };
     let location = target.location.as_ref()?;
     let defined = target.defined_in.as_ref()?;
     match verdict? {
         Callability::NeedsArgs(_) => {
-            let edits = function.params.required(*skip).iter().map(|p| (p.range.end..p.range.end, " = None".to_string())).collect::<Vec<_>>();
+            let edits = function
+                .params
+                .required(*skip)
+                .iter()
+                .map(|p| (p.range.end..p.range.end, " = None".to_string()))
+                .collect::<Vec<_>>();
             // `x: int = None` is a type error in strict checkers; spell `x=None` without annotation as PEP 8 does.
             let edits = edits
                 .into_iter()
@@ -340,24 +547,53 @@ fn python_fix(target: &Target, verdict: Option<&Callability>, cache: &mut Module
                 .map(|((r, _), p)| {
                     let text = std::fs::read_to_string(&location.path).unwrap_or_default();
                     let annotated = text.get(p.range.clone()).is_some_and(|t| t.contains(':'));
-                    (r, if annotated { " = None".to_string() } else { "=None".to_string() })
+                    (
+                        r,
+                        if annotated {
+                            " = None".to_string()
+                        } else {
+                            "=None".to_string()
+                        },
+                    )
                 })
                 .collect();
-            Some(PythonFix { title: format!("Give the parameters of `{}` a default of `None` (in the Python file)", function.name), path: location.path.clone(), edits, new_reference: None })
+            Some(PythonFix {
+                title: format!(
+                    "Give the parameters of `{}` a default of `None` (in the Python file)",
+                    function.name
+                ),
+                path: location.path.clone(),
+                edits,
+                new_reference: None,
+            })
         }
         Callability::Async => {
             let summary = cache.summary(&location.path)?;
-            let wrapper = ["run", "main_sync", "cli", "entry_point"].into_iter().map(str::to_string).chain(std::iter::once(format!("{}_sync", function.name))).find(|n| !summary.names.contains_key(n))?;
+            let wrapper = ["run", "main_sync", "cli", "entry_point"]
+                .into_iter()
+                .map(str::to_string)
+                .chain(std::iter::once(format!("{}_sync", function.name)))
+                .find(|n| !summary.names.contains_key(n))?;
             let text = std::fs::read_to_string(&location.path).ok()?;
             // Insert after the end of the line where the function's statement ends.
-            let at = text[*stmt_end..].find('\n').map(|i| stmt_end + i + 1).unwrap_or(text.len());
-            let lead = if at == text.len() && !text.ends_with('\n') { "\n" } else { "" };
+            let at = text[*stmt_end..]
+                .find('\n')
+                .map(|i| stmt_end + i + 1)
+                .unwrap_or(text.len());
+            let lead = if at == text.len() && !text.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
             let code = format!(
                 "{lead}\n\ndef {wrapper}() -> None:\n    \"\"\"Run `{name}` to completion: console scripts cannot await.\"\"\"\n    import asyncio\n\n    asyncio.run({name}())\n",
                 name = function.name
             );
             Some(PythonFix {
-                title: format!("Add a synchronous `{wrapper}()` that runs `{}` with asyncio, and point the script at it", function.name),
+                title: format!(
+                    "Add a synchronous `{wrapper}()` that runs `{}` with asyncio, and point the script at it",
+                    function.name
+                ),
                 path: location.path.clone(),
                 edits: vec![(at..at, code)],
                 new_reference: Some(format!("{defined}:{wrapper}")),

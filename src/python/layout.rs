@@ -150,18 +150,31 @@ pub fn project_name_module(layout: &Layout) -> Option<String> {
 
 /// Project name as written (`project.name`, else `tool.poetry.name`).
 pub fn project_name(root: &Table) -> Option<String> {
-    let name = get(root, &["project", "name"]).or_else(|| get(root, &["tool", "poetry", "name"]))?;
+    let name =
+        get(root, &["project", "name"]).or_else(|| get(root, &["tool", "poetry", "name"]))?;
     name.as_str().map(str::to_string)
 }
 
 /// `My-Project.x` -> `my_project_x`: the import name most backends derive from the project name.
 pub fn module_name_from_project(name: &str) -> String {
-    name.trim().to_lowercase().chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect()
+    name.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Finds the project's modules the way its build backend will. Never fails.
 pub fn discover(project_dir: &Path, root: &Table) -> Layout {
-    let backend = Backend::from_build_backend(get(root, &["build-system", "build-backend"]).and_then(Item::as_str));
+    let backend = Backend::from_build_backend(
+        get(root, &["build-system", "build-backend"]).and_then(Item::as_str),
+    );
     let mut layout = Layout {
         project_dir: project_dir.to_path_buf(),
         backend: backend.clone(),
@@ -206,7 +219,8 @@ fn hatchling(layout: &mut Layout, root: &Table, name: Option<&str>) {
     let dir = layout.project_dir.clone();
     // Wheel target options fall back to the global build options, key by key.
     let option = |key: &str| {
-        get(root, &["tool", "hatch", "build", "targets", "wheel", key]).or_else(|| get(root, &["tool", "hatch", "build", key]))
+        get(root, &["tool", "hatch", "build", "targets", "wheel", key])
+            .or_else(|| get(root, &["tool", "hatch", "build", key]))
     };
     let packages = option("packages").map(strings).unwrap_or_default();
     let only_include = option("only-include").map(strings).unwrap_or_default();
@@ -220,14 +234,24 @@ fn hatchling(layout: &mut Layout, root: &Table, name: Option<&str>) {
         let Some(last) = Path::new(rel).file_name().and_then(|s| s.to_str()) else {
             continue;
         };
-        let parent = path.parent().map(Path::to_path_buf).unwrap_or_else(|| dir.clone());
+        let parent = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dir.clone());
         layout.roots.push(parent.clone());
         match classify(&parent, last) {
             Some(m) => layout.modules.push(m),
-            None => layout.notes.push(format!("hatchling `packages` entry `{p}` does not exist; it is skipped silently")),
+            None => layout.notes.push(format!(
+                "hatchling `packages` entry `{p}` does not exist; it is skipped silently"
+            )),
         }
     }
-    let explicit: Vec<String> = only_include.iter().chain(include.iter()).map(|s| literal_prefix(s)).filter(|s| !s.is_empty()).collect();
+    let explicit: Vec<String> = only_include
+        .iter()
+        .chain(include.iter())
+        .map(|s| literal_prefix(s))
+        .filter(|s| !s.is_empty())
+        .collect();
     for rel in &explicit {
         let installed = rewrite_sources(rel, sources);
         let Some(first) = installed.split('/').find(|s| !s.is_empty()) else {
@@ -238,7 +262,10 @@ fn hatchling(layout: &mut Layout, root: &Table, name: Option<&str>) {
         let depth = installed.split('/').filter(|s| !s.is_empty()).count();
         let mut import_root = on_disk.clone();
         for _ in 0..depth {
-            import_root = import_root.parent().map(Path::to_path_buf).unwrap_or_else(|| dir.clone());
+            import_root = import_root
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| dir.clone());
         }
         let first = first.trim_end_matches(".py");
         if let Some(m) = classify(&import_root, first) {
@@ -254,8 +281,21 @@ fn hatchling(layout: &mut Layout, root: &Table, name: Option<&str>) {
         generic(layout);
         return;
     };
-    let normalized: String = name.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
-    let mut candidates = vec![name.to_string(), normalized.clone(), normalized.to_lowercase()];
+    let normalized: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut candidates = vec![
+        name.to_string(),
+        normalized.clone(),
+        normalized.to_lowercase(),
+    ];
     candidates.dedup();
     for cand in &candidates {
         for base in [dir.clone(), dir.join("src")] {
@@ -273,15 +313,29 @@ fn hatchling(layout: &mut Layout, root: &Table, name: Option<&str>) {
     }
     // A single `*/<NAME>/__init__.py` (a namespace package one level down).
     for cand in &candidates {
-        let hits: Vec<PathBuf> = subdirs(&dir).into_iter().filter(|d| d.join(cand).join("__init__.py").is_file()).collect();
+        let hits: Vec<PathBuf> = subdirs(&dir)
+            .into_iter()
+            .filter(|d| d.join(cand).join("__init__.py").is_file())
+            .collect();
         if let [one] = hits.as_slice() {
-            let ns = one.file_name().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let ns = one
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
             layout.roots.push(dir.clone());
-            layout.modules.push(TopModule { name: format!("{ns}.{cand}"), path: one.join(cand).join("__init__.py"), kind: ModuleKind::Package });
+            layout.modules.push(TopModule {
+                name: format!("{ns}.{cand}"),
+                path: one.join(cand).join("__init__.py"),
+                kind: ModuleKind::Package,
+            });
             return;
         }
     }
-    layout.notes.push("hatchling cannot determine which files to ship (no package named after the project)".into());
+    layout.notes.push(
+        "hatchling cannot determine which files to ship (no package named after the project)"
+            .into(),
+    );
     generic(layout);
 }
 
@@ -304,10 +358,18 @@ fn rewrite_sources(rel: &str, sources: Option<&Item>) -> String {
         for (from, to) in table.iter() {
             let from = from.trim_matches('/');
             let Some(to) = to.as_str() else { continue };
-            let rest = if from.is_empty() { Some(rel) } else { rel.strip_prefix(from).map(|r| r.trim_start_matches('/')) };
+            let rest = if from.is_empty() {
+                Some(rel)
+            } else {
+                rel.strip_prefix(from).map(|r| r.trim_start_matches('/'))
+            };
             if let Some(rest) = rest {
                 let to = to.trim_matches('/');
-                return if to.is_empty() { rest.to_string() } else { format!("{to}/{rest}") };
+                return if to.is_empty() {
+                    rest.to_string()
+                } else {
+                    format!("{to}/{rest}")
+                };
             }
         }
     }
@@ -340,7 +402,11 @@ fn setuptools(layout: &mut Layout, root: &Table) {
         }
     }
     let base_of = |package_dir: &[(String, String)]| {
-        package_dir.iter().find(|(k, _)| k.is_empty()).map(|(_, v)| dir.join(v)).unwrap_or_else(|| dir.clone())
+        package_dir
+            .iter()
+            .find(|(k, _)| k.is_empty())
+            .map(|(_, v)| dir.join(v))
+            .unwrap_or_else(|| dir.clone())
     };
     let packages = st("packages");
     let py_modules = st("py-modules").map(strings).unwrap_or_default();
@@ -352,9 +418,21 @@ fn setuptools(layout: &mut Layout, root: &Table) {
             // A package mapped explicitly lives where package-dir says.
             if let Some((_, d)) = package_dir.iter().find(|(k, _)| *k == first) {
                 let p = dir.join(d);
-                let kind = if p.join("__init__.py").is_file() { ModuleKind::Package } else { ModuleKind::Namespace };
-                let path = if kind == ModuleKind::Package { p.join("__init__.py") } else { p };
-                layout.modules.push(TopModule { name: first, path, kind });
+                let kind = if p.join("__init__.py").is_file() {
+                    ModuleKind::Package
+                } else {
+                    ModuleKind::Namespace
+                };
+                let path = if kind == ModuleKind::Package {
+                    p.join("__init__.py")
+                } else {
+                    p
+                };
+                layout.modules.push(TopModule {
+                    name: first,
+                    path,
+                    kind,
+                });
                 continue;
             }
             if let Some(m) = classify(&base, &first) {
@@ -371,12 +449,17 @@ fn setuptools(layout: &mut Layout, root: &Table) {
         }
         let include = find.get("include").map(strings).unwrap_or_default();
         let exclude = find.get("exclude").map(strings).unwrap_or_default();
-        let namespaces = find.get("namespaces").and_then(Item::as_bool).unwrap_or(true);
+        let namespaces = find
+            .get("namespaces")
+            .and_then(Item::as_bool)
+            .unwrap_or(true);
         for w in &wheres {
             let base = dir.join(w);
             layout.roots.push(base.clone());
             for sub in subdirs(&base) {
-                let Some(n) = sub.file_name().and_then(|s| s.to_str()) else { continue };
+                let Some(n) = sub.file_name().and_then(|s| s.to_str()) else {
+                    continue;
+                };
                 if !crate::python::reference::is_identifier(n) {
                     continue;
                 }
@@ -384,7 +467,10 @@ fn setuptools(layout: &mut Layout, root: &Table) {
                 if !has_init && (!namespaces || !contains_python(&sub)) {
                     continue;
                 }
-                let matches = |pats: &[String]| pats.iter().any(|p| glob_match(p, n) || glob_match(p, &format!("{n}.x")));
+                let matches = |pats: &[String]| {
+                    pats.iter()
+                        .any(|p| glob_match(p, n) || glob_match(p, &format!("{n}.x")))
+                };
                 if (!include.is_empty() && !matches(&include)) || matches(&exclude) {
                     continue;
                 }
@@ -403,26 +489,72 @@ fn setuptools(layout: &mut Layout, root: &Table) {
         return;
     }
     // Auto-discovery: explicit package-dir, then src-layout, then flat layout.
-    let src = package_dir.iter().find(|(k, _)| k.is_empty()).map(|(_, v)| dir.join(v)).unwrap_or_else(|| dir.join("src"));
+    let src = package_dir
+        .iter()
+        .find(|(k, _)| k.is_empty())
+        .map(|(_, v)| dir.join(v))
+        .unwrap_or_else(|| dir.join("src"));
     if src.is_dir() && src != dir {
         layout.roots.push(src.clone());
         layout.modules.extend(scan_top_level(&src, true));
         return;
     }
     layout.roots.push(dir.clone());
-    layout.modules.extend(scan_top_level(&dir, true).into_iter().filter(|m| !flat_excluded(&m.name)));
+    layout.modules.extend(
+        scan_top_level(&dir, true)
+            .into_iter()
+            .filter(|m| !flat_excluded(&m.name)),
+    );
 }
 
 /// Names setuptools' flat-layout discovery leaves out.
 fn flat_excluded(name: &str) -> bool {
     const EXCLUDED: &[&str] = &[
-        "ci", "bin", "debian", "doc", "docs", "documentation", "manpages", "news", "newsfragments", "changelog",
-        "test", "tests", "unit_test", "unit_tests", "example", "examples", "scripts", "tools", "util", "utils",
-        "python", "build", "dist", "venv", "env", "requirements", "tasks", "fabfile", "site_scons", "benchmark",
-        "benchmarks", "exercise", "exercises", "htmlcov", "setup", "conftest", "noxfile", "pavement", "dodo",
-        "_build", "node_modules",
+        "ci",
+        "bin",
+        "debian",
+        "doc",
+        "docs",
+        "documentation",
+        "manpages",
+        "news",
+        "newsfragments",
+        "changelog",
+        "test",
+        "tests",
+        "unit_test",
+        "unit_tests",
+        "example",
+        "examples",
+        "scripts",
+        "tools",
+        "util",
+        "utils",
+        "python",
+        "build",
+        "dist",
+        "venv",
+        "env",
+        "requirements",
+        "tasks",
+        "fabfile",
+        "site_scons",
+        "benchmark",
+        "benchmarks",
+        "exercise",
+        "exercises",
+        "htmlcov",
+        "setup",
+        "conftest",
+        "noxfile",
+        "pavement",
+        "dodo",
+        "_build",
+        "node_modules",
     ];
-    EXCLUDED.contains(&name) || name.starts_with('.') || name.starts_with('_') && name != "__main__" && name.ends_with('_')
+    EXCLUDED.contains(&name)
+        || name.starts_with('.')
+        || name.starts_with('_') && name != "__main__" && name.ends_with('_')
 }
 
 fn flit(layout: &mut Layout, root: &Table, name: Option<&str>) {
@@ -453,34 +585,67 @@ fn flit(layout: &mut Layout, root: &Table, name: Option<&str>) {
                 ModuleKind::Module => file,
                 _ => path,
             };
-            layout.modules.push(TopModule { name: module.clone(), path: p, kind });
+            layout.modules.push(TopModule {
+                name: module.clone(),
+                path: p,
+                kind,
+            });
             return;
         }
     }
-    layout.notes.push(format!("flit looks for `{module}` (or `src/{module}`), which does not exist"));
+    layout.notes.push(format!(
+        "flit looks for `{module}` (or `src/{module}`), which does not exist"
+    ));
     generic(layout);
 }
 
 fn pdm(layout: &mut Layout, root: &Table) {
     let dir = layout.project_dir.clone();
-    let package_dir = get(root, &["tool", "pdm", "build", "package-dir"]).and_then(Item::as_str).map(|p| dir.join(p));
-    let base = package_dir.unwrap_or_else(|| if dir.join("src").is_dir() { dir.join("src") } else { dir.clone() });
+    let package_dir = get(root, &["tool", "pdm", "build", "package-dir"])
+        .and_then(Item::as_str)
+        .map(|p| dir.join(p));
+    let base = package_dir.unwrap_or_else(|| {
+        if dir.join("src").is_dir() {
+            dir.join("src")
+        } else {
+            dir.clone()
+        }
+    });
     layout.roots.push(base.clone());
-    let includes = get(root, &["tool", "pdm", "build", "includes"]).map(strings).unwrap_or_default();
+    let includes = get(root, &["tool", "pdm", "build", "includes"])
+        .map(strings)
+        .unwrap_or_default();
     if !includes.is_empty() {
         for inc in includes {
             let rel = literal_prefix(&inc);
             let full = dir.join(&rel);
             // Includes are relative to the project root; the import name is relative to package-dir.
-            let Ok(inside) = full.strip_prefix(&base) else { continue };
-            let Some(first) = inside.components().next().and_then(|c| c.as_os_str().to_str()) else { continue };
-            layout.modules.extend(classify(&base, first.trim_end_matches(".py")));
+            let Ok(inside) = full.strip_prefix(&base) else {
+                continue;
+            };
+            let Some(first) = inside
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+            else {
+                continue;
+            };
+            layout
+                .modules
+                .extend(classify(&base, first.trim_end_matches(".py")));
         }
         return;
     }
-    let packages: Vec<TopModule> = scan_top_level(&base, false).into_iter().filter(|m| m.kind == ModuleKind::Package).collect();
+    let packages: Vec<TopModule> = scan_top_level(&base, false)
+        .into_iter()
+        .filter(|m| m.kind == ModuleKind::Package)
+        .collect();
     if packages.is_empty() {
-        layout.modules.extend(scan_top_level(&base, false).into_iter().filter(|m| m.kind == ModuleKind::Module));
+        layout.modules.extend(
+            scan_top_level(&base, false)
+                .into_iter()
+                .filter(|m| m.kind == ModuleKind::Module),
+        );
     } else {
         layout.modules.extend(packages);
     }
@@ -490,15 +655,25 @@ fn poetry(layout: &mut Layout, root: &Table, name: Option<&str>) {
     let dir = layout.project_dir.clone();
     let entries = tables(get(root, &["tool", "poetry", "packages"]));
     for entry in &entries {
-        let Some(include) = entry.get("include").and_then(Item::as_str) else { continue };
+        let Some(include) = entry.get("include").and_then(Item::as_str) else {
+            continue;
+        };
         let from = entry.get("from").and_then(Item::as_str).unwrap_or("");
         let base = dir.join(from);
         layout.roots.push(base.clone());
         let first = literal_prefix(include);
-        let first = first.split('/').next().unwrap_or("").trim_end_matches(".py").to_string();
+        let first = first
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".py")
+            .to_string();
         match classify(&base, &first) {
             Some(m) => layout.modules.push(m),
-            None => layout.notes.push(format!("poetry `packages` entry `{include}` not found under `{}`", base.display())),
+            None => layout.notes.push(format!(
+                "poetry `packages` entry `{include}` not found under `{}`",
+                base.display()
+            )),
         }
     }
     if !entries.is_empty() {
@@ -516,7 +691,9 @@ fn poetry(layout: &mut Layout, root: &Table, name: Option<&str>) {
             return;
         }
     }
-    layout.notes.push(format!("poetry-core finds no file or folder for package `{module}`"));
+    layout.notes.push(format!(
+        "poetry-core finds no file or folder for package `{module}`"
+    ));
     generic(layout);
 }
 
@@ -526,7 +703,9 @@ fn maturin(layout: &mut Layout, root: &Table, name: Option<&str>) {
         .and_then(Item::as_str)
         .map(str::to_string)
         .or_else(|| name.map(module_name_from_project));
-    let python_source = get(root, &["tool", "maturin", "python-source"]).and_then(Item::as_str).map(|p| dir.join(p));
+    let python_source = get(root, &["tool", "maturin", "python-source"])
+        .and_then(Item::as_str)
+        .map(|p| dir.join(p));
     let Some(module_name) = module_name else {
         generic(layout);
         return;
@@ -535,23 +714,39 @@ fn maturin(layout: &mut Layout, root: &Table, name: Option<&str>) {
     let base = python_source.unwrap_or_else(|| {
         // Mixed layout auto-detection: `<root>/<top>/` or `src/<top>/`... maturin checks the root;
         // the guide's `python/` layout always sets python-source explicitly.
-        if dir.join(&top).is_dir() || !dir.join("src").join(&top).is_dir() { dir.clone() } else { dir.join("src") }
+        if dir.join(&top).is_dir() || !dir.join("src").join(&top).is_dir() {
+            dir.clone()
+        } else {
+            dir.join("src")
+        }
     });
     layout.roots.push(base.clone());
     layout.extension_modules.push(module_name.clone());
     match classify(&base, &top) {
         Some(m) => layout.modules.push(m),
         // A pure-Rust project: the whole module is native; maturin writes the `__init__.py`.
-        None => layout.modules.push(TopModule { name: top, path: dir.join("Cargo.toml"), kind: ModuleKind::Extension }),
+        None => layout.modules.push(TopModule {
+            name: top,
+            path: dir.join("Cargo.toml"),
+            kind: ModuleKind::Extension,
+        }),
     }
 }
 
 fn uv_build(layout: &mut Layout, root: &Table, name: Option<&str>) {
     let dir = layout.project_dir.clone();
-    let module_root = get(root, &["tool", "uv", "build-backend", "module-root"]).and_then(Item::as_str).unwrap_or("src");
-    let base = if module_root.is_empty() { dir.clone() } else { dir.join(module_root) };
+    let module_root = get(root, &["tool", "uv", "build-backend", "module-root"])
+        .and_then(Item::as_str)
+        .unwrap_or("src");
+    let base = if module_root.is_empty() {
+        dir.clone()
+    } else {
+        dir.join(module_root)
+    };
     layout.roots.push(base.clone());
-    let mut names = get(root, &["tool", "uv", "build-backend", "module-name"]).map(strings).unwrap_or_default();
+    let mut names = get(root, &["tool", "uv", "build-backend", "module-name"])
+        .map(strings)
+        .unwrap_or_default();
     if names.is_empty()
         && let Some(n) = name
     {
@@ -567,10 +762,17 @@ fn uv_build(layout: &mut Layout, root: &Table, name: Option<&str>) {
         } else if path.is_dir() {
             (ModuleKind::Namespace, path)
         } else {
-            layout.notes.push(format!("uv_build expects `{}` with an `__init__.py`", path.display()));
+            layout.notes.push(format!(
+                "uv_build expects `{}` with an `__init__.py`",
+                path.display()
+            ));
             continue;
         };
-        layout.modules.push(TopModule { name: module, path: p, kind });
+        layout.modules.push(TopModule {
+            name: module,
+            path: p,
+            kind,
+        });
     }
 }
 
@@ -579,7 +781,11 @@ fn generic(layout: &mut Layout) {
     let src = dir.join("src");
     let base = if src.is_dir() { src } else { dir };
     layout.roots.push(base.clone());
-    layout.modules.extend(scan_top_level(&base, false).into_iter().filter(|m| !flat_excluded(&m.name)));
+    layout.modules.extend(
+        scan_top_level(&base, false)
+            .into_iter()
+            .filter(|m| !flat_excluded(&m.name)),
+    );
 }
 
 // ---------------------------------------------------------------- lookup
@@ -595,24 +801,48 @@ pub fn find_module(layout: &Layout, name: &str) -> Option<ModuleFile> {
     // maturin's native module: the declared name or anything under it.
     for ext in &layout.extension_modules {
         if name == ext || name.starts_with(&format!("{ext}.")) {
-            let path = layout.modules.iter().find(|m| m.name == parts[0]).map(|m| m.path.clone()).unwrap_or_else(|| layout.project_dir.join("Cargo.toml"));
-            return Some(ModuleFile { name: name.to_string(), path, kind: ModuleKind::Extension, shipped: true });
+            let path = layout
+                .modules
+                .iter()
+                .find(|m| m.name == parts[0])
+                .map(|m| m.path.clone())
+                .unwrap_or_else(|| layout.project_dir.join("Cargo.toml"));
+            return Some(ModuleFile {
+                name: name.to_string(),
+                path,
+                kind: ModuleKind::Extension,
+                shipped: true,
+            });
         }
     }
     // Modules declared with their full path (dotted flit / uv names, hatch `packages` whose
     // directory name differs) are found directly.
     for m in &layout.modules {
         if m.name == name {
-            return Some(ModuleFile { name: name.to_string(), path: m.path.clone(), kind: m.kind, shipped: true });
+            return Some(ModuleFile {
+                name: name.to_string(),
+                path: m.path.clone(),
+                kind: m.kind,
+                shipped: true,
+            });
         }
         if let Some(rest) = name.strip_prefix(&format!("{}.", m.name))
             && matches!(m.kind, ModuleKind::Package | ModuleKind::Namespace)
         {
-            let pkg_dir = if m.kind == ModuleKind::Package { m.path.parent().map(Path::to_path_buf) } else { Some(m.path.clone()) };
+            let pkg_dir = if m.kind == ModuleKind::Package {
+                m.path.parent().map(Path::to_path_buf)
+            } else {
+                Some(m.path.clone())
+            };
             if let Some(pkg_dir) = pkg_dir {
                 let rest_parts: Vec<&str> = rest.split('.').collect();
                 if let Some((path, kind)) = locate(&pkg_dir, &rest_parts) {
-                    return Some(ModuleFile { name: name.to_string(), path, kind, shipped: true });
+                    return Some(ModuleFile {
+                        name: name.to_string(),
+                        path,
+                        kind,
+                        shipped: true,
+                    });
                 }
             }
         }
@@ -624,14 +854,23 @@ pub fn find_module(layout: &Layout, name: &str) -> Option<ModuleFile> {
             if kind == ModuleKind::Namespace && !contains_python(&path) {
                 continue;
             }
-            return Some(ModuleFile { name: name.to_string(), path, kind, shipped });
+            return Some(ModuleFile {
+                name: name.to_string(),
+                path,
+                kind,
+                shipped,
+            });
         }
     }
     None
 }
 
 fn is_shipped(layout: &Layout, name: &str) -> bool {
-    layout.modules.iter().any(|m| name == m.name || name.starts_with(&format!("{}.", m.name)) || m.name.starts_with(&format!("{name}.")))
+    layout.modules.iter().any(|m| {
+        name == m.name
+            || name.starts_with(&format!("{}.", m.name))
+            || m.name.starts_with(&format!("{name}."))
+    })
 }
 
 /// `root/a/b.py`, `root/a/b/__init__.py`, an extension `root/a/b.*.so`, or the namespace dir `root/a/b/`.
@@ -653,21 +892,41 @@ fn classify(dir: &Path, name: &str) -> Option<TopModule> {
     let pkg = dir.join(name);
     let init = pkg.join("__init__.py");
     if init.is_file() {
-        return Some(TopModule { name: name.to_string(), path: init, kind: ModuleKind::Package });
+        return Some(TopModule {
+            name: name.to_string(),
+            path: init,
+            kind: ModuleKind::Package,
+        });
     }
     let file = dir.join(format!("{name}.py"));
     if file.is_file() {
-        return Some(TopModule { name: name.to_string(), path: file, kind: ModuleKind::Module });
+        return Some(TopModule {
+            name: name.to_string(),
+            path: file,
+            kind: ModuleKind::Module,
+        });
     }
     if let Some(ext) = extension_file(dir, name) {
-        return Some(TopModule { name: name.to_string(), path: ext, kind: ModuleKind::Extension });
+        return Some(TopModule {
+            name: name.to_string(),
+            path: ext,
+            kind: ModuleKind::Extension,
+        });
     }
     if pkg.is_dir() {
         // A package with only a stub or compiled `__init__` is still opaque rather than missing.
         if pkg.join("__init__.pyi").is_file() {
-            return Some(TopModule { name: name.to_string(), path: pkg.join("__init__.pyi"), kind: ModuleKind::Package });
+            return Some(TopModule {
+                name: name.to_string(),
+                path: pkg.join("__init__.pyi"),
+                kind: ModuleKind::Package,
+            });
         }
-        return Some(TopModule { name: name.to_string(), path: pkg, kind: ModuleKind::Namespace });
+        return Some(TopModule {
+            name: name.to_string(),
+            path: pkg,
+            kind: ModuleKind::Namespace,
+        });
     }
     None
 }
@@ -703,7 +962,9 @@ fn scan_top_level(dir: &Path, namespaces: bool) -> Vec<TopModule> {
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
         if name.starts_with('.') {
             continue;
         }
@@ -712,13 +973,28 @@ fn scan_top_level(dir: &Path, namespaces: bool) -> Vec<TopModule> {
                 continue;
             }
             if path.join("__init__.py").is_file() {
-                out.push(TopModule { name, path: path.join("__init__.py"), kind: ModuleKind::Package });
+                out.push(TopModule {
+                    name,
+                    path: path.join("__init__.py"),
+                    kind: ModuleKind::Package,
+                });
             } else if namespaces && contains_python(&path) {
-                out.push(TopModule { name, path, kind: ModuleKind::Namespace });
+                out.push(TopModule {
+                    name,
+                    path,
+                    kind: ModuleKind::Namespace,
+                });
             }
         } else if let Some(stem) = name.strip_suffix(".py") {
-            if crate::python::reference::is_identifier(stem) && stem != "setup" && stem != "conftest" {
-                out.push(TopModule { name: stem.to_string(), path, kind: ModuleKind::Module });
+            if crate::python::reference::is_identifier(stem)
+                && stem != "setup"
+                && stem != "conftest"
+            {
+                out.push(TopModule {
+                    name: stem.to_string(),
+                    path,
+                    kind: ModuleKind::Module,
+                });
             }
         }
     }
@@ -738,7 +1014,9 @@ fn contains_python(dir: &Path) -> bool {
         }
         if path.is_dir()
             && let Ok(inner) = std::fs::read_dir(&path)
-            && inner.flatten().any(|e| e.path().extension().is_some_and(|x| x == "py"))
+            && inner
+                .flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "py"))
         {
             return true;
         }
@@ -750,7 +1028,11 @@ fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut out: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     out.sort();
     out
 }
@@ -765,7 +1047,11 @@ pub fn list_modules(layout: &Layout) -> Vec<String> {
             ModuleKind::Module | ModuleKind::Extension => out.push(m.name.clone()),
             ModuleKind::Package | ModuleKind::Namespace => {
                 out.push(m.name.clone());
-                let dir = if m.kind == ModuleKind::Package { m.path.parent().map(Path::to_path_buf) } else { Some(m.path.clone()) };
+                let dir = if m.kind == ModuleKind::Package {
+                    m.path.parent().map(Path::to_path_buf)
+                } else {
+                    Some(m.path.clone())
+                };
                 if let Some(dir) = dir {
                     walk(&dir, &m.name, &mut out, LIMIT);
                 }
@@ -786,9 +1072,14 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>, limit: usize) {
             return;
         }
         let path = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
         if path.is_dir() {
-            if crate::python::reference::is_identifier(&name) && name != "__pycache__" && (path.join("__init__.py").is_file() || contains_python(&path)) {
+            if crate::python::reference::is_identifier(&name)
+                && name != "__pycache__"
+                && (path.join("__init__.py").is_file() || contains_python(&path))
+            {
                 let dotted = format!("{prefix}.{name}");
                 out.push(dotted.clone());
                 walk(&path, &dotted, out, limit);
@@ -819,7 +1110,13 @@ fn strings(item: &Item) -> Vec<String> {
     if let Some(s) = item.as_str() {
         return vec![s.to_string()];
     }
-    item.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    item.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// An array of inline tables or an array of tables, as table-like items.
@@ -828,7 +1125,13 @@ fn tables(item: Option<&Item>) -> Vec<Item> {
         return Vec::new();
     };
     if let Some(arr) = item.as_array() {
-        return arr.iter().filter_map(|v| v.as_inline_table().map(|t| Item::Value(toml_edit::Value::InlineTable(t.clone())))).collect();
+        return arr
+            .iter()
+            .filter_map(|v| {
+                v.as_inline_table()
+                    .map(|t| Item::Value(toml_edit::Value::InlineTable(t.clone())))
+            })
+            .collect();
     }
     if let Some(aot) = item.as_array_of_tables() {
         return aot.iter().map(|t| Item::Table(t.clone())).collect();
@@ -866,7 +1169,9 @@ mod tests {
 
     #[test]
     fn sources_rewrite() {
-        let doc: toml_edit::DocumentMut = "a = [\"src\"]\nb = { \"src/foo\" = \"bar\" }".parse().unwrap_or_default();
+        let doc: toml_edit::DocumentMut = "a = [\"src\"]\nb = { \"src/foo\" = \"bar\" }"
+            .parse()
+            .unwrap_or_default();
         assert_eq!(rewrite_sources("src/foo", doc.get("a")), "foo");
         assert_eq!(rewrite_sources("src/foo/x.py", doc.get("b")), "bar/x.py");
         assert_eq!(rewrite_sources("lib/foo", doc.get("a")), "lib/foo");

@@ -78,7 +78,11 @@ impl Reference {
 }
 
 fn join(segments: &[Segment]) -> String {
-    segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".")
+    segments
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn span(segments: &[Segment]) -> Option<Range<usize>> {
@@ -120,12 +124,16 @@ pub fn parse_reference(text: &str) -> Reference {
                 let rest = &text[close + 1..];
                 if !rest.trim().is_empty() {
                     let lead = rest.len() - rest.trim_start().len();
-                    reference.errors.push(RefError::Trailing { range: close + 1 + lead..text.len() });
+                    reference.errors.push(RefError::Trailing {
+                        range: close + 1 + lead..text.len(),
+                    });
                 }
             }
             None => {
                 reference.extras_range = Some(start..text.len());
-                reference.errors.push(RefError::UnclosedExtras { range: open..text.len() });
+                reference.errors.push(RefError::UnclosedExtras {
+                    range: open..text.len(),
+                });
             }
         }
     }
@@ -141,7 +149,9 @@ pub fn parse_reference(text: &str) -> Reference {
     reference.module = dotted(module_text, module_at, &mut reference.errors);
     if let Some((attr_text, at)) = attr_part {
         if let Some(second) = attr_text.find(':') {
-            reference.errors.push(RefError::ExtraColon { range: at + second..at + second + 1 });
+            reference.errors.push(RefError::ExtraColon {
+                range: at + second..at + second + 1,
+            });
         }
         let attr_text = attr_text.split(':').next().unwrap_or("");
         reference.attrs = dotted(attr_text, at, &mut reference.errors);
@@ -153,14 +163,18 @@ pub fn parse_reference(text: &str) -> Reference {
 /// non-identifier ones. A wholly blank text yields one empty-segment error and no segments.
 fn dotted(text: &str, offset: usize, errors: &mut Vec<RefError>) -> Vec<Segment> {
     if text.trim().is_empty() {
-        errors.push(RefError::EmptySegment { at: offset + text.len() - text.trim_start().len() });
+        errors.push(RefError::EmptySegment {
+            at: offset + text.len() - text.trim_start().len(),
+        });
         return Vec::new();
     }
     let segments = dotted_or_listed(text, offset, '.');
     let mut out = Vec::new();
     for seg in segments {
         if seg.name.is_empty() {
-            errors.push(RefError::EmptySegment { at: seg.range.start });
+            errors.push(RefError::EmptySegment {
+                at: seg.range.start,
+            });
             continue;
         }
         check_segment(&seg, errors, false);
@@ -172,12 +186,19 @@ fn dotted(text: &str, offset: usize, errors: &mut Vec<RefError>) -> Vec<Segment>
 fn check_segment(seg: &Segment, errors: &mut Vec<RefError>, extra: bool) {
     // Extras are distribution-style names: hyphens and dots are fine there.
     let ok = if extra {
-        !seg.name.is_empty() && seg.name.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
+        !seg.name.is_empty()
+            && seg
+                .name
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-_.".contains(c))
     } else {
         is_identifier(&seg.name)
     };
     if !ok {
-        errors.push(RefError::NotIdentifier { range: seg.range.clone(), text: seg.name.clone() });
+        errors.push(RefError::NotIdentifier {
+            range: seg.range.clone(),
+            text: seg.name.clone(),
+        });
     }
 }
 
@@ -189,7 +210,10 @@ fn dotted_or_listed(text: &str, offset: usize, sep: char) -> Vec<Segment> {
         let lead = piece.len() - piece.trim_start().len();
         let trimmed = piece.trim();
         let s = offset + start + lead;
-        out.push(Segment { name: trimmed.to_string(), range: s..s + trimmed.len() });
+        out.push(Segment {
+            name: trimmed.to_string(),
+            range: s..s + trimmed.len(),
+        });
         start += piece.len() + sep.len_utf8();
     }
     if sep == ',' {
@@ -209,7 +233,10 @@ mod tests {
         assert_eq!(r.attr_path(), "App.run");
         assert_eq!(r.module[1].range, 4..7);
         assert_eq!(r.attrs[1].range, 12..15);
-        assert_eq!(r.extras.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["fast", "cli-extra"]);
+        assert_eq!(
+            r.extras.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+            ["fast", "cli-extra"]
+        );
         assert_eq!(r.extras_range, Some(15..33));
         assert!(r.errors.is_empty(), "{:?}", r.errors);
     }
@@ -227,7 +254,13 @@ mod tests {
     fn missing_colon_and_hyphen() {
         let r = parse_reference("my-pkg.main");
         assert!(!r.has_colon);
-        assert_eq!(r.errors, vec![RefError::NotIdentifier { range: 0..6, text: "my-pkg".into() }]);
+        assert_eq!(
+            r.errors,
+            vec![RefError::NotIdentifier {
+                range: 0..6,
+                text: "my-pkg".into()
+            }]
+        );
     }
 
     #[test]

@@ -48,9 +48,14 @@ pub enum BindingKind {
     /// `name = <value>` or `name: T = <value>`.
     Value(Value),
     /// `from <module> import <name> [as alias]`.
-    ImportFrom { from: ImportTarget, name: String },
+    ImportFrom {
+        from: ImportTarget,
+        name: String,
+    },
     /// `import a.b as c` binds `c` to module `a.b`; `import a.b` binds `a` to module `a`.
-    ImportModule { module: String },
+    ImportModule {
+        module: String,
+    },
 }
 
 /// Where a `from` import looks.
@@ -162,7 +167,13 @@ pub fn summarize(source: &str) -> ModuleSummary {
         ..ModuleSummary::default()
     };
     let mut names = Vec::new();
-    collect(&parsed.syntax().body, source, &mut names, &mut summary, true);
+    collect(
+        &parsed.syntax().body,
+        source,
+        &mut names,
+        &mut summary,
+        true,
+    );
     for (name, binding) in names {
         let entry = summary.names.entry(name.clone()).or_default();
         if entry.is_empty() {
@@ -191,24 +202,48 @@ fn collect(
                 }
                 out.push((
                     def.name.id.to_string(),
-                    Binding { name_range: range(def.name.range), stmt_range, kind: BindingKind::Function(function) },
+                    Binding {
+                        name_range: range(def.name.range),
+                        stmt_range,
+                        kind: BindingKind::Function(function),
+                    },
                 ));
             }
             Stmt::ClassDef(def) => {
                 let class = class(def, source);
                 out.push((
                     def.name.id.to_string(),
-                    Binding { name_range: range(def.name.range), stmt_range, kind: BindingKind::Class(class) },
+                    Binding {
+                        name_range: range(def.name.range),
+                        stmt_range,
+                        kind: BindingKind::Class(class),
+                    },
                 ));
             }
             Stmt::Assign(assign) => {
                 for target in &assign.targets {
-                    assign_target(target, &assign.value, source, stmt_range.clone(), out, summary, module_level);
+                    assign_target(
+                        target,
+                        &assign.value,
+                        source,
+                        stmt_range.clone(),
+                        out,
+                        summary,
+                        module_level,
+                    );
                 }
             }
             Stmt::AnnAssign(assign) => {
                 if let Some(value) = &assign.value {
-                    assign_target(&assign.target, value, source, stmt_range.clone(), out, summary, module_level);
+                    assign_target(
+                        &assign.target,
+                        value,
+                        source,
+                        stmt_range.clone(),
+                        out,
+                        summary,
+                        module_level,
+                    );
                 }
             }
             Stmt::AugAssign(aug) => {
@@ -232,7 +267,10 @@ fn collect(
                             if let Some(more) = string_list(arg) {
                                 summary.all.get_or_insert_with(Vec::new).extend(more);
                             } else if let Expr::StringLiteral(s) = arg {
-                                summary.all.get_or_insert_with(Vec::new).push(s.value.to_str().to_string());
+                                summary
+                                    .all
+                                    .get_or_insert_with(Vec::new)
+                                    .push(s.value.to_str().to_string());
                             }
                         }
                     }
@@ -250,14 +288,22 @@ fn collect(
                     };
                     out.push((
                         bound,
-                        Binding { name_range: range(at), stmt_range: stmt_range.clone(), kind: BindingKind::ImportModule { module } },
+                        Binding {
+                            name_range: range(at),
+                            stmt_range: stmt_range.clone(),
+                            kind: BindingKind::ImportModule { module },
+                        },
                     ));
                 }
             }
             Stmt::ImportFrom(import) => {
                 let from = ImportTarget {
                     level: import.level,
-                    module: import.module.as_ref().map(|m| m.id.to_string()).unwrap_or_default(),
+                    module: import
+                        .module
+                        .as_ref()
+                        .map(|m| m.id.to_string())
+                        .unwrap_or_default(),
                 };
                 for alias in &import.names {
                     let name = alias.name.id.to_string();
@@ -276,7 +322,10 @@ fn collect(
                         Binding {
                             name_range: range(at),
                             stmt_range: stmt_range.clone(),
-                            kind: BindingKind::ImportFrom { from: from.clone(), name },
+                            kind: BindingKind::ImportFrom {
+                                from: from.clone(),
+                                name,
+                            },
                         },
                     ));
                 }
@@ -320,7 +369,11 @@ fn assign_target(
             }
             out.push((
                 n.id.to_string(),
-                Binding { name_range: range(n.range), stmt_range, kind: BindingKind::Value(value_kind(value, source)) },
+                Binding {
+                    name_range: range(n.range),
+                    stmt_range,
+                    kind: BindingKind::Value(value_kind(value, source)),
+                },
             ));
         }
         Expr::Tuple(t) => {
@@ -329,7 +382,11 @@ fn assign_target(
                 if let Expr::Name(n) = elt {
                     out.push((
                         n.id.to_string(),
-                        Binding { name_range: range(n.range), stmt_range: stmt_range.clone(), kind: BindingKind::Value(Value::Other) },
+                        Binding {
+                            name_range: range(n.range),
+                            stmt_range: stmt_range.clone(),
+                            kind: BindingKind::Value(Value::Other),
+                        },
                     ));
                 }
             }
@@ -340,8 +397,12 @@ fn assign_target(
 
 fn value_kind(value: &Expr, source: &str) -> Value {
     match value {
-        Expr::Name(_) | Expr::Attribute(_) => dotted_name(value).map(Value::Name).unwrap_or(Value::Other),
-        Expr::Call(call) => Value::Call { callee: dotted_name(&call.func) },
+        Expr::Name(_) | Expr::Attribute(_) => {
+            dotted_name(value).map(Value::Name).unwrap_or(Value::Other)
+        }
+        Expr::Call(call) => Value::Call {
+            callee: dotted_name(&call.func),
+        },
         Expr::Lambda(l) => {
             let params = l.parameters.as_deref().map(params).unwrap_or_default();
             let r = range(l.range);
@@ -350,13 +411,21 @@ fn value_kind(value: &Expr, source: &str) -> Value {
                 is_async: false,
                 decorators: Vec::new(),
                 params,
-                signature: source.get(r.clone()).unwrap_or("lambda").lines().next().unwrap_or("").to_string(),
+                signature: source
+                    .get(r.clone())
+                    .unwrap_or("lambda")
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
                 doc: None,
                 params_range: r.clone(),
                 def_start: r.start,
             })
         }
-        Expr::StringLiteral(_) | Expr::BytesLiteral(_) | Expr::FString(_) | Expr::TString(_) => Value::Literal("a string"),
+        Expr::StringLiteral(_) | Expr::BytesLiteral(_) | Expr::FString(_) | Expr::TString(_) => {
+            Value::Literal("a string")
+        }
         Expr::NumberLiteral(_) => Value::Literal("a number"),
         Expr::BooleanLiteral(_) => Value::Literal("a boolean"),
         Expr::NoneLiteral(_) => Value::Literal("None"),
@@ -398,7 +467,11 @@ fn decorators(list: &[ast::Decorator]) -> Vec<Decorator> {
                 Expr::Call(call) => (call.func.as_ref(), true),
                 other => (other, false),
             };
-            Decorator { path: dotted_name(expr).unwrap_or_else(|| "<expression>".into()), called, range: range(d.range) }
+            Decorator {
+                path: dotted_name(expr).unwrap_or_else(|| "<expression>".into()),
+                called,
+                range: range(d.range),
+            }
         })
         .collect()
 }
@@ -421,8 +494,17 @@ fn function(def: &ast::StmtFunctionDef, source: &str) -> Function {
     let start = def.range.start().to_usize();
     // The signature is rebuilt from its parts so that comments and line breaks do not leak in.
     let params_text = source.get(range(def.parameters.range)).unwrap_or("()");
-    let returns = def.returns.as_deref().and_then(|r| source.get(range(r.range()))).map(|r| format!(" -> {r}")).unwrap_or_default();
-    let raw = format!("{}def {}{params_text}{returns}", if def.is_async { "async " } else { "" }, def.name.id);
+    let returns = def
+        .returns
+        .as_deref()
+        .and_then(|r| source.get(range(r.range())))
+        .map(|r| format!(" -> {r}"))
+        .unwrap_or_default();
+    let raw = format!(
+        "{}def {}{params_text}{returns}",
+        if def.is_async { "async " } else { "" },
+        def.name.id
+    );
     let signature = compact(&raw);
     let pr = range(def.parameters.range);
     Function {
@@ -450,8 +532,16 @@ fn class(def: &ast::StmtClassDef, source: &str) -> Class {
         .as_deref()
         .map(|a| a.args.iter().filter_map(dotted_name).collect())
         .unwrap_or_default();
-    let header_end = def.body.first().map(|s| s.range().start().to_usize()).unwrap_or(def.range.end().to_usize());
-    let header_start = def.decorator_list.last().map(|d| d.range.end().to_usize()).unwrap_or(def.range.start().to_usize());
+    let header_end = def
+        .body
+        .first()
+        .map(|s| s.range().start().to_usize())
+        .unwrap_or(def.range.end().to_usize());
+    let header_start = def
+        .decorator_list
+        .last()
+        .map(|d| d.range.end().to_usize())
+        .unwrap_or(def.range.start().to_usize());
     let signature = source
         .get(header_start..header_end)
         .unwrap_or("")
@@ -472,10 +562,13 @@ fn class(def: &ast::StmtClassDef, source: &str) -> Class {
 
 /// Collapses whitespace (and line comments inside a multi-line parameter list) to one line.
 fn compact(text: &str) -> String {
-    let without_comments: Vec<&str> = text.lines().map(|l| match l.find('#') {
-        Some(i) if !l[..i].contains(['"', '\'']) => &l[..i],
-        _ => l,
-    }).collect();
+    let without_comments: Vec<&str> = text
+        .lines()
+        .map(|l| match l.find('#') {
+            Some(i) if !l[..i].contains(['"', '\'']) => &l[..i],
+            _ => l,
+        })
+        .collect();
     without_comments
         .join(" ")
         .split_whitespace()
@@ -494,7 +587,12 @@ fn docstring(body: &[Stmt]) -> Option<String> {
     let Expr::StringLiteral(s) = e.value.as_ref() else {
         return None;
     };
-    s.value.to_str().lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_string)
+    s.value
+        .to_str()
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
 }
 
 fn range(r: ruff_text_size::TextRange) -> Range<usize> {
@@ -511,14 +609,25 @@ mod tests {
             "\"\"\"Mod doc.\"\"\"\n@click.command()\n@click.option('--x')\ndef main(x, /, y=1, *a, z, w=2, **k):\n    \"\"\"Run it.\n\n    more\"\"\"\n\nasync def serve(): ...\n",
         );
         assert_eq!(s.doc.as_deref(), Some("Mod doc."));
-        let BindingKind::Function(f) = &s.names["main"][0].kind else { panic!() };
+        let BindingKind::Function(f) = &s.names["main"][0].kind else {
+            panic!()
+        };
         assert_eq!(f.decorators[0].path, "click.command");
         assert!(f.decorators[0].called);
-        assert_eq!(f.params.required(0).iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["x", "z"]);
+        assert_eq!(
+            f.params
+                .required(0)
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>(),
+            ["x", "z"]
+        );
         assert!(f.params.varargs && f.params.kwargs);
         assert_eq!(f.doc.as_deref(), Some("Run it."));
         assert_eq!(f.signature, "def main(x, /, y=1, *a, z, w=2, **k)");
-        let BindingKind::Function(g) = &s.names["serve"][0].kind else { panic!() };
+        let BindingKind::Function(g) = &s.names["serve"][0].kind else {
+            panic!()
+        };
         assert!(g.is_async);
     }
 
@@ -527,27 +636,63 @@ mod tests {
         let s = summarize(
             "import a.b\nimport c.d as e\nfrom .x import y as z, w\nfrom ..p import *\ntry:\n    from fast import run\nexcept ImportError:\n    def run(): pass\nif X:\n    main = cli\nelse:\n    main = lambda: 0\napp = typer.Typer()\nNAME = 'x'\n__all__ = ['z']\n__all__ += ['w']\n",
         );
-        assert_eq!(s.names["a"][0].kind, BindingKind::ImportModule { module: "a".into() });
-        assert_eq!(s.names["e"][0].kind, BindingKind::ImportModule { module: "c.d".into() });
+        assert_eq!(
+            s.names["a"][0].kind,
+            BindingKind::ImportModule { module: "a".into() }
+        );
+        assert_eq!(
+            s.names["e"][0].kind,
+            BindingKind::ImportModule {
+                module: "c.d".into()
+            }
+        );
         assert_eq!(
             s.names["z"][0].kind,
-            BindingKind::ImportFrom { from: ImportTarget { level: 1, module: "x".into() }, name: "y".into() }
+            BindingKind::ImportFrom {
+                from: ImportTarget {
+                    level: 1,
+                    module: "x".into()
+                },
+                name: "y".into()
+            }
         );
-        assert_eq!(s.star_imports, vec![ImportTarget { level: 2, module: "p".into() }]);
+        assert_eq!(
+            s.star_imports,
+            vec![ImportTarget {
+                level: 2,
+                module: "p".into()
+            }]
+        );
         assert_eq!(s.names["run"].len(), 2);
         assert_eq!(s.names["main"].len(), 2);
-        assert_eq!(s.names["app"][0].kind, BindingKind::Value(Value::Call { callee: Some("typer.Typer".into()) }));
-        assert_eq!(s.names["NAME"][0].kind, BindingKind::Value(Value::Literal("a string")));
+        assert_eq!(
+            s.names["app"][0].kind,
+            BindingKind::Value(Value::Call {
+                callee: Some("typer.Typer".into())
+            })
+        );
+        assert_eq!(
+            s.names["NAME"][0].kind,
+            BindingKind::Value(Value::Literal("a string"))
+        );
         assert_eq!(s.all, Some(vec!["z".into(), "w".into()]));
     }
 
     #[test]
     fn classes_and_broken_source() {
-        let s = summarize("class App(Base):\n    \"\"\"An app.\"\"\"\n    @staticmethod\n    def run(): ...\n    def go(self): ...\n    x = 1\ndef broken(:\n");
-        let BindingKind::Class(c) = &s.names["App"][0].kind else { panic!() };
+        let s = summarize(
+            "class App(Base):\n    \"\"\"An app.\"\"\"\n    @staticmethod\n    def run(): ...\n    def go(self): ...\n    x = 1\ndef broken(:\n",
+        );
+        let BindingKind::Class(c) = &s.names["App"][0].kind else {
+            panic!()
+        };
         assert_eq!(c.bases, ["Base"]);
         assert_eq!(c.doc.as_deref(), Some("An app."));
-        assert!(c.members.contains_key("run") && c.members.contains_key("go") && c.members.contains_key("x"));
+        assert!(
+            c.members.contains_key("run")
+                && c.members.contains_key("go")
+                && c.members.contains_key("x")
+        );
         assert!(s.has_syntax_errors);
     }
 }

@@ -8,7 +8,9 @@ use crate::python::resolve::{Callability, Outcome, TargetKind};
 use crate::python::{ModuleCache, layout};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/python")
+        .join(name)
 }
 
 fn facts(name: &str) -> EntryPointFacts {
@@ -19,12 +21,17 @@ fn facts(name: &str) -> EntryPointFacts {
 }
 
 fn script<'a>(f: &'a EntryPointFacts, name: &str) -> &'a crate::python::entry_points::EntryPoint {
-    f.entries.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no entry point {name}"))
+    f.entries
+        .iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("no entry point {name}"))
 }
 
 fn verdict(f: &EntryPointFacts, name: &str) -> Callability {
     let e = script(f, name);
-    e.callability.clone().unwrap_or_else(|| panic!("{name}: not found: {:?}", e.resolution.outcome))
+    e.callability
+        .clone()
+        .unwrap_or_else(|| panic!("{name}: not found: {:?}", e.resolution.outcome))
 }
 
 fn is_ok(c: &Callability) -> bool {
@@ -35,56 +42,129 @@ fn is_ok(c: &Callability) -> bool {
 fn resolves_functions_reexports_chains_aliases_and_members() {
     let f = facts("hatch-src");
     assert_eq!(f.layout.backend, Backend::Hatchling);
-    for name in ["ok", "reexport", "chain", "alias", "static", "instance", "typer-app", "click-cmd", "branches", "dunder-main", "extras"] {
+    for name in [
+        "ok",
+        "reexport",
+        "chain",
+        "alias",
+        "static",
+        "instance",
+        "typer-app",
+        "click-cmd",
+        "branches",
+        "dunder-main",
+        "extras",
+    ] {
         assert!(is_ok(&verdict(&f, name)), "{name}: {:?}", verdict(&f, name));
     }
     // The chain ends in c.py, three hops from the package.
     let chain = script(&f, "chain");
-    let Outcome::Found(t) = &chain.resolution.outcome else { panic!() };
-    assert!(t.location.as_ref().is_some_and(|l| l.path.ends_with("demo_app/c.py")));
+    let Outcome::Found(t) = &chain.resolution.outcome else {
+        panic!()
+    };
+    assert!(
+        t.location
+            .as_ref()
+            .is_some_and(|l| l.path.ends_with("demo_app/c.py"))
+    );
     assert!(chain.resolution.deps.iter().any(|p| p.ends_with("b.py")));
     // Hover material: signature and docstring first line.
-    let TargetKind::Function { function, .. } = &t.kind else { panic!() };
+    let TargetKind::Function { function, .. } = &t.kind else {
+        panic!()
+    };
     assert_eq!(function.signature, "def run() -> int");
-    assert_eq!(function.doc.as_deref(), Some("Run from the end of a chain."));
+    assert_eq!(
+        function.doc.as_deref(),
+        Some("Run from the end of a chain.")
+    );
 }
 
 #[test]
 fn judges_what_a_console_script_cannot_call() {
     let f = facts("hatch-src");
-    assert_eq!(verdict(&f, "needs-args"), Callability::NeedsArgs(vec!["config_path".into()]));
-    assert_eq!(verdict(&f, "typer-cmd"), Callability::NeedsArgs(vec!["name".into()]));
+    assert_eq!(
+        verdict(&f, "needs-args"),
+        Callability::NeedsArgs(vec!["config_path".into()])
+    );
+    assert_eq!(
+        verdict(&f, "typer-cmd"),
+        Callability::NeedsArgs(vec!["name".into()])
+    );
     assert_eq!(verdict(&f, "async-main"), Callability::Async);
     assert_eq!(verdict(&f, "a-class"), Callability::Class);
-    assert_eq!(verdict(&f, "plain-method"), Callability::NeedsArgs(vec!["self".into()]));
-    assert!(matches!(verdict(&f, "a-constant"), Callability::NotCallable(_)));
-    assert!(matches!(verdict(&f, "a-module"), Callability::NotCallable(_)));
+    assert_eq!(
+        verdict(&f, "plain-method"),
+        Callability::NeedsArgs(vec!["self".into()])
+    );
+    assert!(matches!(
+        verdict(&f, "a-constant"),
+        Callability::NotCallable(_)
+    ));
+    assert!(matches!(
+        verdict(&f, "a-module"),
+        Callability::NotCallable(_)
+    ));
 }
 
 #[test]
 fn reports_missing_modules_and_objects_with_candidates() {
     let f = facts("hatch-src");
     let e = script(&f, "missing-object");
-    assert!(matches!(e.resolution.outcome, Outcome::ObjectNotFound { segment: 0, .. }));
-    assert!(e.candidates.iter().any(|c| c.reference == "demo_app:main"), "{:?}", e.candidates);
+    assert!(matches!(
+        e.resolution.outcome,
+        Outcome::ObjectNotFound { segment: 0, .. }
+    ));
+    assert!(
+        e.candidates.iter().any(|c| c.reference == "demo_app:main"),
+        "{:?}",
+        e.candidates
+    );
     let e = script(&f, "elsewhere");
-    assert!(e.candidates.iter().any(|c| c.reference == "demo_app.tools.util:helper"), "{:?}", e.candidates);
+    assert!(
+        e.candidates
+            .iter()
+            .any(|c| c.reference == "demo_app.tools.util:helper"),
+        "{:?}",
+        e.candidates
+    );
     let e = script(&f, "missing-module");
     assert_eq!(e.resolution.outcome, Outcome::ModuleNotFound { segment: 1 });
-    assert!(e.candidates.iter().any(|c| c.reference == "demo_app.cli:main"), "{:?}", e.candidates);
+    assert!(
+        e.candidates
+            .iter()
+            .any(|c| c.reference == "demo_app.cli:main"),
+        "{:?}",
+        e.candidates
+    );
     let e = script(&f, "hyphen");
-    assert!(e.candidates.iter().any(|c| c.reference == "demo_app.my_mod:main"), "{:?}", e.candidates);
+    assert!(
+        e.candidates
+            .iter()
+            .any(|c| c.reference == "demo_app.my_mod:main"),
+        "{:?}",
+        e.candidates
+    );
     let e = script(&f, "no-colon");
     assert!(!e.reference.has_colon);
     assert_eq!(e.candidates[0].reference, "demo_app.cli:main");
     let e = script(&f, "cycle");
-    assert!(matches!(e.resolution.outcome, Outcome::ObjectNotFound { .. }), "{:?}", e.resolution.outcome);
-    assert!(matches!(script(&f, "external").resolution.outcome, Outcome::External(ref t) if t == "otherdist"));
+    assert!(
+        matches!(e.resolution.outcome, Outcome::ObjectNotFound { .. }),
+        "{:?}",
+        e.resolution.outcome
+    );
+    assert!(
+        matches!(script(&f, "external").resolution.outcome, Outcome::External(ref t) if t == "otherdist")
+    );
     // Typer command: the fix points at the app; other zero-argument callables are offered.
     let e = script(&f, "typer-cmd");
     assert_eq!(e.candidates[0].reference, "demo_app.tcli:app");
     let e = script(&f, "needs-args");
-    assert!(e.candidates.iter().any(|c| c.reference == "demo_app.cli:zero"));
+    assert!(
+        e.candidates
+            .iter()
+            .any(|c| c.reference == "demo_app.cli:zero")
+    );
     let fix = e.python_fix.as_ref().expect("default fix");
     assert_eq!(fix.edits.len(), 1);
     let e = script(&f, "async-main");
@@ -97,11 +177,22 @@ fn reports_missing_modules_and_objects_with_candidates() {
 fn plugin_groups_only_need_existence() {
     let f = facts("hatch-src");
     let g = Group::Plugin("demo.plugins".into());
-    assert!(f.get(&g, "as-module").is_some_and(|e| e.callability.is_none() && matches!(e.resolution.outcome, Outcome::Found(_))));
-    assert!(f.get(&g, "as-constant").is_some_and(|e| e.callability.is_none()));
-    assert!(f.get(&g, "missing").is_some_and(|e| matches!(e.resolution.outcome, Outcome::ModuleNotFound { .. })));
+    assert!(f.get(&g, "as-module").is_some_and(
+        |e| e.callability.is_none() && matches!(e.resolution.outcome, Outcome::Found(_))
+    ));
+    assert!(
+        f.get(&g, "as-constant")
+            .is_some_and(|e| e.callability.is_none())
+    );
+    assert!(
+        f.get(&g, "missing")
+            .is_some_and(|e| matches!(e.resolution.outcome, Outcome::ModuleNotFound { .. }))
+    );
     // `console_scripts` under entry-points is still called like a script.
-    assert!(f.get(&Group::Plugin("console_scripts".into()), "legacy").is_some_and(|e| e.callability.as_ref().is_some_and(is_ok)));
+    assert!(
+        f.get(&Group::Plugin("console_scripts".into()), "legacy")
+            .is_some_and(|e| e.callability.as_ref().is_some_and(is_ok))
+    );
 }
 
 #[test]
@@ -109,7 +200,11 @@ fn each_backend_finds_its_modules() {
     let cases = [
         ("setuptools-flat", Backend::Setuptools, vec!["tool"]),
         ("setuptools-find", Backend::Setuptools, vec!["acme"]),
-        ("setuptools-pkgdir", Backend::Setuptools, vec!["mapped", "single"]),
+        (
+            "setuptools-pkgdir",
+            Backend::Setuptools,
+            vec!["mapped", "single"],
+        ),
         ("flit", Backend::Flit, vec!["fdemo"]),
         ("pdm", Backend::Pdm, vec!["pdm_demo"]),
         ("poetry", Backend::Poetry, vec!["pdemo"]),
@@ -129,15 +224,31 @@ fn each_backend_finds_its_modules() {
                 Outcome::Opaque(_) => true,
                 _ => false,
             };
-            assert_eq!(fine, e.name != "broken", "{name}/{}: {:?} {:?}", e.name, e.resolution.outcome, e.callability);
+            assert_eq!(
+                fine,
+                e.name != "broken",
+                "{name}/{}: {:?} {:?}",
+                e.name,
+                e.resolution.outcome,
+                e.callability
+            );
         }
     }
     let f = facts("setuptools-find");
     assert_eq!(f.layout.modules[0].kind, ModuleKind::Namespace);
     // Compiled targets are opaque, not errors.
-    assert!(matches!(script(&facts("maturin"), "native").resolution.outcome, Outcome::Opaque(_)));
-    assert!(matches!(script(&facts("extension"), "fast").resolution.outcome, Outcome::Opaque(_)));
-    assert!(layout::list_modules(&facts("hatch-src").layout).contains(&"demo_app.tools.util".to_string()));
+    assert!(matches!(
+        script(&facts("maturin"), "native").resolution.outcome,
+        Outcome::Opaque(_)
+    ));
+    assert!(matches!(
+        script(&facts("extension"), "fast").resolution.outcome,
+        Outcome::Opaque(_)
+    ));
+    assert!(
+        layout::list_modules(&facts("hatch-src").layout)
+            .contains(&"demo_app.tools.util".to_string())
+    );
 }
 
 #[test]
@@ -159,12 +270,19 @@ fn refresh_re_resolves_only_dependents() {
     }
     std::fs::write(&server, &py).expect("write");
     assert_eq!(refresh(&mut f, &[tmp.join("unrelated.py")], &mut cache), 0);
-    assert_eq!(refresh(&mut f, std::slice::from_ref(&server), &mut cache), 1);
+    assert_eq!(
+        refresh(&mut f, std::slice::from_ref(&server), &mut cache),
+        1
+    );
     let new_ref = fix.new_reference.expect("reference");
     let text = text.replace("mcp_server.server:main", &new_ref);
     let doc: toml_edit::DocumentMut = text.parse().expect("toml");
     let f = analyze(&tmp, doc.as_table(), &mut cache);
-    assert!(is_ok(&f.entries[0].callability.clone().expect("found")), "{:?}\n{py}", f.entries[0]);
+    assert!(
+        is_ok(&f.entries[0].callability.clone().expect("found")),
+        "{:?}\n{py}",
+        f.entries[0]
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
