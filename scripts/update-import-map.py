@@ -97,6 +97,19 @@ importlib_metadata:importlib-metadata
 importlib_resources:importlib-resources
 typing_extensions:typing-extensions
 mcp:mcp
+opentelemetry.trace:opentelemetry-api
+opentelemetry.context:opentelemetry-api
+opentelemetry.metrics:opentelemetry-api
+opentelemetry.propagate:opentelemetry-api
+opentelemetry.propagators:opentelemetry-api
+opentelemetry.baggage:opentelemetry-api
+opentelemetry.util:opentelemetry-api
+opentelemetry._logs:opentelemetry-api
+opentelemetry._events:opentelemetry-api
+opentelemetry.environment_variables:opentelemetry-api
+opentelemetry.sdk:opentelemetry-sdk
+zope.interface:zope.interface
+google.protobuf:protobuf
 """.split()
 
 

@@ -116,7 +116,8 @@ fn flat_layout_and_own_modules() {
         &mut Cache::default(),
     );
     let files: Vec<&str> = facts.files.iter().map(|f| f.relative.as_str()).collect();
-    assert_eq!(files, ["flatmod.py", "helper.py"]);
+    // The module named after the project is the package; helper.py is still the project's own.
+    assert_eq!(files, ["flatmod.py"]);
     assert!(facts.is_own("helper"));
     assert!(!facts.is_own("attr"));
 }
@@ -276,6 +277,11 @@ fn half_written_and_binary_files_do_not_break_the_scan() {
     fs::write(
         project.join("broken.py"),
         "import ok\ndef f(:\n  from x import (\n",
+    )
+    .expect("w");
+    fs::write(
+        project.join("pyproject.toml"),
+        "[project]\nname = \"other\"\n",
     )
     .expect("w");
     fs::write(project.join("binary.py"), [0xff, 0xfe, 0x00, 0x01, b'\n']).expect("w");

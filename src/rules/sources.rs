@@ -262,6 +262,13 @@ fn provides(
     if candidates.contains(&decl.name) || import_map::loosely_matches(&decl.name, module) {
         return true;
     }
+    // `from google.cloud import storage` with `google-cloud-storage` declared.
+    let top = module.split('.').next().unwrap_or(module);
+    if import_map::is_namespace_root(top)
+        && normalize(&decl.name).starts_with(&format!("{}-", normalize(module)))
+    {
+        return true;
+    }
     let (imports, _) = import_map::provided(&decl.name, &facts.import_map, facts.env.as_deref());
     imports.iter().any(|p| {
         module == p || module.starts_with(&format!("{p}.")) || p.starts_with(&format!("{module}."))
@@ -289,7 +296,9 @@ fn check_imports(
     for (file, import, module) in facts.imports().flat_map(|(file, import)| {
         // `from google.cloud import storage` names the distribution by the full dotted name.
         let top = import.module.split('.').next().unwrap_or_default();
-        let modules: Vec<String> = if import_map::is_namespace_root(top) && !import.names.is_empty()
+        let modules: Vec<String> = if import_map::is_namespace_root(top)
+            && import.module == top
+            && !import.names.is_empty()
         {
             import
                 .names
@@ -332,7 +341,15 @@ fn check_imports(
         let Some(dist) = candidates.dists.first().cloned() else {
             continue;
         };
-        let conditional = import.guard.optional || import.guard.lazy;
+        // A fallback for a standard-library import (`except ImportError: from typing_extensions
+        // import Literal`) only runs on old Pythons: like an optional import.
+        let stdlib_fallback = !import.guard.fallback_for.is_empty()
+            && import
+                .guard
+                .fallback_for
+                .iter()
+                .all(|m| stdlib::is_stdlib(m));
+        let conditional = import.guard.optional || import.guard.lazy || stdlib_fallback;
         if in_main {
             continue;
         }

@@ -7,12 +7,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Directories never scanned by default: tests, docs, examples, build output, environments,
-/// and vendored copies of other projects (whose imports are not ours to declare).
+/// Directories never scanned by default: docs, examples, build output, environments, test
+/// data, and vendored copies of other projects (whose imports are not ours to declare).
 const SKIPPED_DIRS: &[&str] = &[
-    "tests",
-    "test",
-    "testing",
     "docs",
     "doc",
     "examples",
@@ -33,15 +30,32 @@ const SKIPPED_DIRS: &[&str] = &[
     "vendored",
     "_vendored",
     "third_party",
+    "externals",
+    "extern",
     "site-packages",
     "target",
+    "samples",
+    "resources",
+    "fixtures",
+    "testdata",
+    "crates",
 ];
+
+/// Test code (any directory or file with "test" in its name: `tests/`, `_tests/`, `testing.py`,
+/// `conftest.py`, `pytest_plugin.py`) imports test tools that are rightly not dependencies.
+fn is_test_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let stem = name.strip_suffix(".py").unwrap_or(&name);
+    stem.split(['_', '-', '.']).any(|part| {
+        part.starts_with("test")
+            || part.ends_with("tests")
+            || matches!(part, "conftest" | "pytest" | "pytester")
+    })
+}
 
 /// Files never scanned by default: test modules and project tooling at the top level.
 fn skipped_file(name: &str, top_level: bool) -> bool {
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
+    is_test_name(name)
         || (top_level
             && matches!(
                 name,
@@ -50,7 +64,65 @@ fn skipped_file(name: &str, top_level: bool) -> bool {
 }
 
 fn skipped_dir(name: &str) -> bool {
-    name.starts_with('.') || SKIPPED_DIRS.contains(&name)
+    name.starts_with('.')
+        || is_test_name(name)
+        || name.starts_with("vendored")
+        || SKIPPED_DIRS.contains(&name)
+}
+
+/// The project name from pyproject.toml (`[project]` or `[tool.poetry]`), read line by line so
+/// that a broken file still gives it.
+fn project_name(project: &Path) -> Option<String> {
+    let text = fs::read_to_string(project.join("pyproject.toml")).ok()?;
+    let mut in_table = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_table = line == "[project]" || line == "[tool.poetry]";
+            continue;
+        }
+        if !in_table {
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("name") else {
+            continue;
+        };
+        let rest = rest.trim_start().strip_prefix('=')?.trim();
+        let name = rest.trim_matches(|c| c == '"' || c == '\'');
+        if !name.is_empty() {
+            return Some(name.to_string());
+        }
+    }
+    None
+}
+
+/// The package the backend will ship by default: `<name>/` or `<name>.py` in `src/` or the
+/// project directory, with the name normalized as an import name.
+fn named_package(project: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
+    let name = project_name(project)?;
+    let import: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    for root in roots {
+        for candidate in [&import, &name] {
+            let dir = root.join(candidate);
+            if dir.join("__init__.py").is_file() || (dir.is_dir() && contains_python(&dir, 2)) {
+                return Some(dir);
+            }
+            let module = root.join(format!("{candidate}.py"));
+            if module.is_file() {
+                return Some(module);
+            }
+        }
+    }
+    None
 }
 
 /// Settings that choose the files: globs relative to the project directory.
@@ -135,23 +207,34 @@ pub fn package_files(project: &Path, selection: &Selection) -> Vec<PathBuf> {
     let mut files = Vec::new();
     if selection.include.is_empty() {
         let roots = import_roots(project);
-        let Some(root) = roots.first() else {
-            return files;
-        };
-        let Ok(entries) = fs::read_dir(root) else {
-            return files;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                continue;
+        // The package named after the project when there is one; otherwise every top-level
+        // package (a directory with `__init__.py`, or any directory below `src/`).
+        if let Some(package) = named_package(project, &roots) {
+            if package.is_dir() {
+                walk(&package, &mut files, true);
+            } else {
+                files.push(package);
+            }
+        } else {
+            let Some(root) = roots.first() else {
+                return files;
             };
-            if path.is_dir() {
-                if !skipped_dir(name) && (root != project || contains_python(&path, 3)) {
-                    walk(&path, &mut files, true);
+            let Ok(entries) = fs::read_dir(root) else {
+                return files;
+            };
+            let flat = root == project;
+            for entry in entries.filter_map(Result::ok) {
+                let path = entry.path();
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if path.is_dir() {
+                    if !skipped_dir(name) && (!flat || path.join("__init__.py").is_file()) {
+                        walk(&path, &mut files, true);
+                    }
+                } else if name.ends_with(".py") && !skipped_file(name, true) {
+                    files.push(path);
                 }
-            } else if name.ends_with(".py") && !skipped_file(name, true) {
-                files.push(path);
             }
         }
     } else {
