@@ -163,6 +163,23 @@ fn completion_in_an_inline_array_segment_match() {
 }
 
 #[test]
+fn completion_in_poetry_classifiers() {
+    let (mut c, _) = Client::start(Init::default());
+    let marked = "[tool.poetry]\nname = \"demo\"\nclassifiers = [\"typed|\"]\n";
+    let (_, applied) = complete_and_accept(
+        &mut c,
+        "file:///tmp/cl-poetry/pyproject.toml",
+        marked,
+        "Typing :: Typed",
+    );
+    assert_eq!(
+        applied,
+        "[tool.poetry]\nname = \"demo\"\nclassifiers = [\"Typing :: Typed\"]\n"
+    );
+    c.shutdown();
+}
+
+#[test]
 fn completion_sorts_versions_numerically_and_leaves_out_deprecated_ones() {
     let (mut c, _) = Client::start(Init::default());
     let uri = "file:///tmp/cl-order/pyproject.toml";

@@ -18,8 +18,14 @@ use crate::state::Snapshot;
 /// types (the list is marked incomplete).
 const MAX_ITEMS: usize = 400;
 
+/// `project.classifiers`, and Poetry's own `tool.poetry.classifiers` (same trove list), for
+/// completion and hover; the rules check `[project]` only.
 fn is_classifiers(key: &[String]) -> bool {
-    key.len() == 2 && key[0] == "project" && key[1] == "classifiers"
+    let key: Vec<&str> = key.iter().map(String::as_str).collect();
+    matches!(
+        key.as_slice(),
+        ["project", "classifiers"] | ["tool", "poetry", "classifiers"]
+    )
 }
 
 /// Completion inside `classifiers = [...]`: in a string (closed or not), or on an empty spot of
