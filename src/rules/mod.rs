@@ -8,6 +8,7 @@ pub mod build_system;
 pub mod classifiers;
 pub mod dependencies;
 pub mod dependencies_syntax;
+pub mod entry_points;
 pub mod files;
 pub mod layout;
 pub mod license;
@@ -161,6 +162,7 @@ pub fn all() -> Vec<&'static Rule> {
         classifiers::RULES,
         sources::RULES,
         layout::RULES,
+        entry_points::RULES,
         // FAMILIES (registry): add `family::RULES,` here
     ];
     families.iter().flat_map(|f| f.iter().copied()).collect()
@@ -180,6 +182,7 @@ pub fn diagnostics(cx: &Context) -> Vec<Diagnostic> {
     classifiers::check(cx, &mut out);
     sources::check(cx, &mut out);
     layout::check(cx, &mut out);
+    entry_points::check(cx, &mut out);
     // FAMILIES (checks): add `family::check(cx, &mut out);` here
     finish(cx, out)
 }
