@@ -213,7 +213,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .map(manifest::string_items)
         .is_some_and(|items| items.iter().any(|(v, _)| v == "dependencies"));
     let versions = allowed_minors(cx);
-    check_imports(cx, facts, &declared, dynamic_deps, versions, out);
+    // Dependencies declared outside pyproject.toml (setup.py, setup.cfg): nothing to compare with.
+    let declares_dependencies =
+        cx.manifest.get(&["project"]).is_some() || cx.manifest.get(&["tool", "poetry"]).is_some();
+    if declares_dependencies {
+        check_imports(cx, facts, &declared, dynamic_deps, versions, out);
+    }
     check_stdlib_declared(cx, &declared, versions, out);
     if let Some(versions) = versions {
         check_versions(cx, facts, &declared, versions, out);
@@ -234,6 +239,9 @@ fn site(file: &crate::sources::FileScan, import: &Import, message: String) -> Re
 /// Whether an import never runs on any allowed Python (`if sys.version_info < (3, 8)` with
 /// `requires-python >= 3.9`), or is the fallback of a `try` whose imports always succeed.
 fn dead(import: &Import, versions: Option<(u8, u8)>) -> bool {
+    if import.guard.python2 {
+        return true;
+    }
     if let Some((lowest, highest)) = versions {
         if import.guard.max_minor.is_some_and(|max| max < lowest)
             || import.guard.min_minor.is_some_and(|min| min > highest)
@@ -262,12 +270,16 @@ fn provides(
     if candidates.contains(&decl.name) || import_map::loosely_matches(&decl.name, module) {
         return true;
     }
-    // `from google.cloud import storage` with `google-cloud-storage` declared.
+    // `from google.cloud import storage` with `google-cloud-storage` declared, and
+    // `azure.servicebus.management` with `azure-servicebus` declared.
     let top = module.split('.').next().unwrap_or(module);
-    if import_map::is_namespace_root(top)
-        && normalize(&decl.name).starts_with(&format!("{}-", normalize(module)))
-    {
-        return true;
+    if import_map::is_namespace_root(top) {
+        let (declared, imported) = (normalize(&decl.name), normalize(module));
+        if declared.starts_with(&format!("{imported}-"))
+            || imported.starts_with(&format!("{declared}-"))
+        {
+            return true;
+        }
     }
     let (imports, _) = import_map::provided(&decl.name, &facts.import_map, facts.env.as_deref());
     imports.iter().any(|p| {
@@ -293,6 +305,8 @@ fn check_imports(
     let mut optional: BTreeMap<String, (Vec<Related>, Vec<String>)> = BTreeMap::new();
     let mut dev_only: BTreeMap<usize, Vec<Related>> = BTreeMap::new();
     let mut used: BTreeSet<usize> = BTreeSet::new();
+    let paths: std::collections::HashSet<&std::path::Path> =
+        facts.files.iter().map(|f| f.path.as_path()).collect();
     for (file, import, module) in facts.imports().flat_map(|(file, import)| {
         // `from google.cloud import storage` names the distribution by the full dotted name.
         let top = import.module.split('.').next().unwrap_or_default();
@@ -312,6 +326,14 @@ fn check_imports(
     }) {
         let module = module.as_str();
         if facts.is_own(module) || stdlib::is_stdlib(module) || dead(import, versions) {
+            continue;
+        }
+        // A script next to its helper (`import _registry` beside `_registry.py`) imports a sibling.
+        let top_name = module.split('.').next().unwrap_or(module);
+        if let Some(dir) = file.path.parent()
+            && (paths.contains(dir.join(format!("{top_name}.py")).as_path())
+                || paths.contains(dir.join(top_name).join("__init__.py").as_path()))
+        {
             continue;
         }
         let candidates = facts.candidates(module);

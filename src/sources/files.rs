@@ -35,7 +35,6 @@ const SKIPPED_DIRS: &[&str] = &[
     "site-packages",
     "target",
     "samples",
-    "resources",
     "fixtures",
     "testdata",
     "crates",
@@ -64,6 +63,12 @@ fn skipped_file(name: &str, top_level: bool) -> bool {
 }
 
 fn skipped_dir(name: &str) -> bool {
+    // `_examples`, `_tools`: private copies of the usual names.
+    let name = if name.starts_with("__") {
+        name
+    } else {
+        name.trim_start_matches('_')
+    };
     name.starts_with('.')
         || is_test_name(name)
         || name.starts_with("vendored")

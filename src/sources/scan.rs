@@ -24,6 +24,8 @@ pub struct Guard {
     pub max_minor: Option<u8>,
     /// Inside a function or method body: runs only when called (a lazy import).
     pub lazy: bool,
+    /// Under a Python 2 test (`if sys.version_info < (3,)`, `if six.PY2`): never runs on Python 3.
+    pub python2: bool,
 }
 
 /// One absolute import: `import a.b` gives `a.b`; `from a.b import c, d` gives `a.b` with names.
@@ -355,13 +357,29 @@ impl Walker<'_> {
                     .find(|(known, _)| known == name)
                 {
                     condition = known.clone();
+                } else if matches!(
+                    name.to_ascii_uppercase().as_str(),
+                    "PY2" | "IS_PY2" | "PYTHON2"
+                ) {
+                    condition.body.python2 = true;
+                } else if matches!(
+                    name.to_ascii_uppercase().as_str(),
+                    "PY3" | "IS_PY3" | "PYTHON3"
+                ) {
+                    condition.orelse.python2 = true;
                 } else if let Some(minor) = version_flag(name) {
                     condition.body.min_minor = Some(minor);
                     condition.orelse.max_minor = minor.checked_sub(1);
                 }
             }
             Expr::Compare(compare) => {
-                if let Some((minor, at_least)) = version_compare(compare) {
+                if let Some(on_python2) = python2_compare(compare) {
+                    if on_python2 {
+                        condition.body.python2 = true;
+                    } else {
+                        condition.orelse.python2 = true;
+                    }
+                } else if let Some((minor, at_least)) = version_compare(compare) {
                     let (yes, no) = if at_least {
                         (&mut condition.body, &mut condition.orelse)
                     } else {
@@ -392,6 +410,7 @@ fn merge(outer: &Guard, inner: &Guard) -> Guard {
     out.type_checking |= inner.type_checking;
     out.optional |= inner.optional;
     out.lazy |= inner.lazy;
+    out.python2 |= inner.python2;
     out.fallback_for.extend(inner.fallback_for.iter().cloned());
     out.min_minor = out.min_minor.max(inner.min_minor);
     out.max_minor = match (out.max_minor, inner.max_minor) {
@@ -447,6 +466,44 @@ fn version_flag(name: &str) -> Option<u8> {
     (minor > 0 && minor < 40).then_some(minor)
 }
 
+/// A test of the major version: Some(true) when it holds exactly on Python 2
+/// (`sys.version_info < (3,)`, `sys.version_info[0] == 2`, `.major < 3`), Some(false) when it
+/// holds exactly on Python 3.
+fn python2_compare(compare: &ast::ExprCompare) -> Option<bool> {
+    let ([op], [right]) = (&*compare.ops, &*compare.comparators) else {
+        return None;
+    };
+    let (subject, bound, op) = if is_version_info(&compare.left) {
+        (&*compare.left, right, *op)
+    } else if is_version_info(right) {
+        (right, &*compare.left, op.negate_swap()?)
+    } else {
+        return None;
+    };
+    let major_only = match subject {
+        Expr::Attribute(a) => a.attr.id.as_str() == "major",
+        Expr::Subscript(sub) => int(&sub.slice) == Some(0),
+        _ => false,
+    };
+    let major = if major_only {
+        int(bound)?
+    } else {
+        let Expr::Tuple(tuple) = bound else {
+            return None;
+        };
+        match tuple.elts.as_slice() {
+            [major] => int(major)?,
+            [major, minor, ..] if int(minor) == Some(0) => int(major)?,
+            _ => return None,
+        }
+    };
+    match (op, major) {
+        (CmpOp::Lt, 3) | (CmpOp::Eq, 2) | (CmpOp::LtE, 2) | (CmpOp::NotEq, 3) => Some(true),
+        (CmpOp::GtE, 3) | (CmpOp::Eq, 3) | (CmpOp::Gt, 2) | (CmpOp::NotEq, 2) => Some(false),
+        _ => None,
+    }
+}
+
 /// `sys.version_info >= (3, N)` (and `>`, `<`, `<=`, `[:2]`, `.minor`, reversed operands):
 /// returns (N, true) when the comparison is true exactly on 3.N and newer, (N, false) when it
 /// is true exactly below 3.N.
@@ -490,6 +547,8 @@ impl Swap for CmpOp {
             CmpOp::LtE => Some(CmpOp::GtE),
             CmpOp::Gt => Some(CmpOp::Lt),
             CmpOp::GtE => Some(CmpOp::LtE),
+            CmpOp::Eq => Some(CmpOp::Eq),
+            CmpOp::NotEq => Some(CmpOp::NotEq),
             _ => None,
         }
     }
@@ -562,6 +621,15 @@ mod tests {
         assert_eq!(found[2].1.max_minor, Some(10));
         assert!(found[3].1.optional);
         assert!(found[4].1.lazy);
+    }
+
+    #[test]
+    fn python2_branches() {
+        let text = "if sys.version_info < (3,):\n    import cStringIO\nelse:\n    import io\n\
+            if sys.version_info[0] == 2:\n    import urllib2\nif six.PY2:\n    import Queue\n";
+        let found = imports(text);
+        let py2: Vec<bool> = found.iter().map(|(_, g)| g.python2).collect();
+        assert_eq!(py2, [true, false, true, true]);
     }
 
     #[test]

@@ -56,7 +56,11 @@ pub fn lifetime(module: &str) -> Option<Lifetime> {
     let table = table();
     let mut name = module;
     loop {
-        if let Some(found) = table.get(name) {
+        // typeshed dates private submodules (`importlib.resources._common`) by when it stubbed
+        // them, not by when they appeared at runtime: they inherit the public parent's lifetime.
+        if !is_private_submodule(name)
+            && let Some(found) = table.get(name)
+        {
             return Some(*found);
         }
         let (parent, _) = name.rsplit_once('.')?;
@@ -64,9 +68,17 @@ pub fn lifetime(module: &str) -> Option<Lifetime> {
     }
 }
 
+fn is_private_submodule(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, last)| last.starts_with('_'))
+}
+
 /// The lifetime only when `module` itself is listed (used for `from pkg import sub`, where `sub`
 /// may be a submodule with its own lifetime or just an attribute).
 pub fn listed(module: &str) -> Option<Lifetime> {
+    if is_private_submodule(module) {
+        return None;
+    }
     table().get(module).copied()
 }
 
