@@ -104,13 +104,17 @@ pub struct Spot {
 
 /// Every entry point string in the document with its spans.
 pub fn spots(cx_text: &str, manifest: &crate::manifest::Manifest) -> Vec<Spot> {
-    let Some(root) = manifest.root() else { return Vec::new() };
+    let Some(root) = manifest.root() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (group, name, value) in read_entry_points(root) {
         let path = group.table_path();
         let mut refs: Vec<&str> = path.iter().map(String::as_str).collect();
         refs.push(&name);
-        let Some(item) = manifest.get(&refs) else { continue };
+        let Some(item) = manifest.get(&refs) else {
+            continue;
+        };
         // Poetry's table form: `name = { reference = "...", type = "console" }`.
         let item: &Item = if item.as_str().is_some() {
             item
@@ -123,7 +127,14 @@ pub fn spots(cx_text: &str, manifest: &crate::manifest::Manifest) -> Vec<Spot> {
         let Some(span) = item.span() else { continue };
         let content = crate::manifest::string_content_span(cx_text, &span);
         let exact = cx_text.get(content.clone()) == Some(value.as_str());
-        out.push(Spot { group, name, string: span, content, exact, value });
+        out.push(Spot {
+            group,
+            name,
+            string: span,
+            content,
+            exact,
+            value,
+        });
     }
     out
 }
@@ -139,8 +150,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .unwrap_or_default();
     for spot in spots(cx.text, cx.manifest) {
         let reference = parse_reference(&spot.value);
-        let at = |r: &Range<usize>| if spot.exact { spot.content.start + r.start..spot.content.start + r.end } else { spot.string.clone() };
-        let entry = facts.and_then(|f| f.get(&spot.group, &spot.name)).filter(|e| e.value == spot.value);
+        let at = |r: &Range<usize>| {
+            if spot.exact {
+                spot.content.start + r.start..spot.content.start + r.end
+            } else {
+                spot.string.clone()
+            }
+        };
+        let entry = facts
+            .and_then(|f| f.get(&spot.group, &spot.name))
+            .filter(|e| e.value == spot.value);
         if syntax(cx, &spot, &reference, entry, &at, out) {
             continue;
         }
@@ -148,9 +167,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let has_project_extras = cx.manifest.get(&["project"]).is_some();
             for extra in &reference.extras {
                 if has_project_extras && !extras.contains(&normalize(&extra.name)) {
-                    let mut d = UNKNOWN_EXTRA.diag(at(&extra.range), format!("extra `{}` is not a group of `[project.optional-dependencies]`", extra.name));
+                    let mut d = UNKNOWN_EXTRA.diag(
+                        at(&extra.range),
+                        format!(
+                            "extra `{}` is not a group of `[project.optional-dependencies]`",
+                            extra.name
+                        ),
+                    );
                     if spot.exact {
-                        d = d.with_fix(Fix::suggested("Remove the extras (they are deprecated in entry points)", vec![Edit::delete(at(range))]));
+                        d = d.with_fix(Fix::suggested(
+                            "Remove the extras (they are deprecated in entry points)",
+                            vec![Edit::delete(at(range))],
+                        ));
                     }
                     out.push(d);
                 }
@@ -175,20 +203,41 @@ fn syntax(
     for error in &reference.errors {
         broken = true;
         let (range, message) = match error {
-            RefError::Empty => (spot.string.clone(), "the entry point is empty: write `module.path:function`".to_string()),
-            RefError::NotIdentifier { range, text } if text.contains('-') => (at(range), format!("`{text}` is not a Python identifier: module names use `_`, not `-`")),
-            RefError::NotIdentifier { range, text } => (at(range), format!("`{text}` is not a Python identifier")),
-            RefError::EmptySegment { at: p } => (at(&(*p..*p)), "an empty name in the reference (`..`, or nothing around `:`)".to_string()),
-            RefError::Trailing { range } => (at(range), "unexpected text after the reference; only `[extras]` may follow".to_string()),
-            RefError::UnclosedExtras { range } => (at(range), "`[` without a closing `]`".to_string()),
-            RefError::ExtraColon { range } => (at(range), "a reference has at most one `:`".to_string()),
+            RefError::Empty => (
+                spot.string.clone(),
+                "the entry point is empty: write `module.path:function`".to_string(),
+            ),
+            RefError::NotIdentifier { range, text } if text.contains('-') => (
+                at(range),
+                format!("`{text}` is not a Python identifier: module names use `_`, not `-`"),
+            ),
+            RefError::NotIdentifier { range, text } => {
+                (at(range), format!("`{text}` is not a Python identifier"))
+            }
+            RefError::EmptySegment { at: p } => (
+                at(&(*p..*p)),
+                "an empty name in the reference (`..`, or nothing around `:`)".to_string(),
+            ),
+            RefError::Trailing { range } => (
+                at(range),
+                "unexpected text after the reference; only `[extras]` may follow".to_string(),
+            ),
+            RefError::UnclosedExtras { range } => {
+                (at(range), "`[` without a closing `]`".to_string())
+            }
+            RefError::ExtraColon { range } => {
+                (at(range), "a reference has at most one `:`".to_string())
+            }
         };
         let mut d = INVALID_REFERENCE.diag(range, message);
         if spot.exact
             && let Some(e) = entry
         {
             for c in e.candidates.iter().filter(|c| c.why == "underscore form") {
-                d = d.with_fix(Fix::suggested(format!("Use `{}`", c.reference), vec![Edit::replace(spot.content.clone(), c.reference.clone())]));
+                d = d.with_fix(Fix::suggested(
+                    format!("Use `{}`", c.reference),
+                    vec![Edit::replace(spot.content.clone(), c.reference.clone())],
+                ));
             }
         }
         out.push(d);
@@ -201,7 +250,12 @@ fn syntax(
         if let Some(e) = entry
             && spot.exact
         {
-            d = d.with_fixes(e.candidates.iter().map(|c| Fix::suggested(format!("Use `{}`", c.reference), vec![Edit::replace(spot.content.clone(), c.reference.clone())])));
+            d = d.with_fixes(e.candidates.iter().map(|c| {
+                Fix::suggested(
+                    format!("Use `{}`", c.reference),
+                    vec![Edit::replace(spot.content.clone(), c.reference.clone())],
+                )
+            }));
         }
         out.push(d);
         broken = true;
@@ -209,32 +263,82 @@ fn syntax(
     broken
 }
 
-fn resolved(spot: &Spot, e: &EntryPoint, at: &dyn Fn(&Range<usize>) -> Range<usize>, out: &mut Vec<Diagnostic>) {
+fn resolved(
+    spot: &Spot,
+    e: &EntryPoint,
+    at: &dyn Fn(&Range<usize>) -> Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
     let r = &e.reference;
     let replace = |c: &str| Edit::replace(spot.content.clone(), c.to_string());
-    let candidate_fixes = || e.candidates.iter().map(|c| Fix::suggested(format!("Use `{}` ({})", c.reference, c.why), vec![replace(&c.reference)])).collect::<Vec<_>>();
+    let candidate_fixes = || {
+        e.candidates
+            .iter()
+            .map(|c| {
+                Fix::suggested(
+                    format!("Use `{}` ({})", c.reference, c.why),
+                    vec![replace(&c.reference)],
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     match &e.resolution.outcome {
         Outcome::ModuleNotFound { segment } => {
             let start = r.module.get(*segment).map(|s| s.range.start).unwrap_or(0);
             let end = r.module_range().map(|m| m.end).unwrap_or(start);
-            let missing: Vec<&str> = r.module[..=(*segment).min(r.module.len().saturating_sub(1))].iter().map(|s| s.name.as_str()).collect();
+            let missing: Vec<&str> = r.module[..=(*segment).min(r.module.len().saturating_sub(1))]
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
             let d = MODULE_NOT_FOUND
-                .diag(at(&(start..end)), format!("module `{}` not found in this project (the {} layout)", missing.join("."), e.resolution.module.as_ref().map(|_| "").unwrap_or("build backend's")))
+                .diag(
+                    at(&(start..end)),
+                    format!(
+                        "module `{}` not found in this project (the {} layout)",
+                        missing.join("."),
+                        e.resolution
+                            .module
+                            .as_ref()
+                            .map(|_| "")
+                            .unwrap_or("build backend's")
+                    ),
+                )
                 .with_fixes(candidate_fixes());
             out.push(d);
         }
         Outcome::ObjectNotFound { segment, container } => {
-            let Some(seg) = r.attrs.get(*segment) else { return };
-            let mut d = OBJECT_NOT_FOUND.diag(at(&seg.range), format!("`{}` is not defined in {container}", seg.name)).with_fixes(candidate_fixes());
+            let Some(seg) = r.attrs.get(*segment) else {
+                return;
+            };
+            let mut d = OBJECT_NOT_FOUND
+                .diag(
+                    at(&seg.range),
+                    format!("`{}` is not defined in {container}", seg.name),
+                )
+                .with_fixes(candidate_fixes());
             if let Some(m) = &e.resolution.module {
-                d = d.with_related(Related { location: Location { path: m.path.clone(), range: 0..0 }, message: format!("module `{}`", m.name) });
+                d = d.with_related(Related {
+                    location: Location {
+                        path: m.path.clone(),
+                        range: 0..0,
+                    },
+                    message: format!("module `{}`", m.name),
+                });
             }
             out.push(d);
         }
         Outcome::Found(target) => {
-            let Some(verdict) = &e.callability else { return };
-            let range = r.attr_range().map(|a| at(&a)).unwrap_or_else(|| at(&(0..spot.value.len())));
-            let related = target.location.clone().map(|l| Related { location: l, message: "defined here".into() });
+            let Some(verdict) = &e.callability else {
+                return;
+            };
+            let range = r
+                .attr_range()
+                .map(|a| at(&a))
+                .unwrap_or_else(|| at(&(0..spot.value.len())));
+            let related = target.location.clone().map(|l| Related {
+                location: l,
+                message: "defined here".into(),
+            });
             let d = match verdict {
                 Callability::NeedsArgs(params) => {
                     let typer = matches!(&target.kind, TargetKind::Function { decorators, .. } if decorators.iter().any(|d| matches!(d, DecoratorKind::Typer { .. })));
@@ -271,7 +375,15 @@ fn resolved(spot: &Spot, e: &EntryPoint, at: &dyn Fn(&Range<usize>) -> Range<usi
 }
 
 fn python_fix(fix: &crate::python::entry_points::PythonFix, spot: &Spot) -> Fix {
-    let mut edits: Vec<Edit> = fix.edits.iter().map(|(range, text)| Edit { path: Some(fix.path.clone()), range: range.clone(), new_text: text.clone() }).collect();
+    let mut edits: Vec<Edit> = fix
+        .edits
+        .iter()
+        .map(|(range, text)| Edit {
+            path: Some(fix.path.clone()),
+            range: range.clone(),
+            new_text: text.clone(),
+        })
+        .collect();
     if let Some(new) = &fix.new_reference {
         edits.push(Edit::replace(spot.content.clone(), new.clone()));
     }
@@ -281,16 +393,28 @@ fn python_fix(fix: &crate::python::entry_points::PythonFix, spot: &Spot) -> Fix 
 /// `[project.entry-points.console_scripts]` and `gui_scripts` must be `[project.scripts]` and
 /// `[project.gui-scripts]`. The fix renames the table header when the target table is absent.
 fn scripts_group(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (group, proper) in [("console_scripts", "scripts"), ("gui_scripts", "gui-scripts")] {
+    for (group, proper) in [
+        ("console_scripts", "scripts"),
+        ("gui_scripts", "gui-scripts"),
+    ] {
         let path = ["project", "entry-points", group];
         if cx.manifest.get(&path).is_none() {
             continue;
         }
-        let Some(span) = cx.manifest.table_span(&path).or_else(|| cx.manifest.key_span(&path)) else { continue };
+        let Some(span) = cx
+            .manifest
+            .table_span(&path)
+            .or_else(|| cx.manifest.key_span(&path))
+        else {
+            continue;
+        };
         let mut d = SCRIPTS_GROUP.diag(span.clone(), format!("`[project.entry-points.{group}]` is not allowed (build tools must reject it): use `[project.{proper}]`"));
         let header = cx.slice(&span);
         if header.starts_with('[') && cx.manifest.get(&["project", proper]).is_none() {
-            d = d.with_fix(Fix::safe(format!("Move to `[project.{proper}]`"), vec![Edit::replace(span, format!("[project.{proper}]"))]));
+            d = d.with_fix(Fix::safe(
+                format!("Move to `[project.{proper}]`"),
+                vec![Edit::replace(span, format!("[project.{proper}]"))],
+            ));
         }
         out.push(d);
     }

@@ -1,0 +1,281 @@
+//! Entry points end to end through the library pipeline the server and CLI use: a fixture
+//! project's pyproject.toml, the Python analysis (`python::analyze`) as `Facts`, every rule, and
+//! fixes applied back (to the pyproject and to the Python files) and checked again.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pyproject_lsp::diagnostic::Diagnostic;
+use pyproject_lsp::document::Document;
+use pyproject_lsp::rules::Facts;
+use pyproject_lsp::state::Snapshot;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/python")
+        .join(name)
+}
+
+/// Copies a fixture to a fresh temp dir (fixes write into Python files).
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "pp-ep-{name}-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy(&fixture(name), &dir);
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read").flatten() {
+        let t = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy(&e.path(), &t)
+        } else {
+            std::fs::copy(e.path(), t).expect("copy");
+        }
+    }
+}
+
+/// Diagnostics of `dir/pyproject.toml` with `text` as its content, with the Python facts.
+fn check(dir: &Path, text: &str) -> Vec<Diagnostic> {
+    let doc = Arc::new(Document::new(text.to_string(), 1));
+    let (snapshot, _) = Snapshot::new(Some(dir.join("pyproject.toml")), doc.clone(), None);
+    let root = doc.manifest.root().expect("toml parses");
+    let mut cache = pyproject_lsp::python::ModuleCache::new();
+    let facts = Facts {
+        entry_points: Some(Arc::new(pyproject_lsp::python::analyze(
+            dir, root, &mut cache,
+        ))),
+        ..Facts::default()
+    };
+    pyproject_lsp::features::diagnostics(&snapshot, &facts)
+        .into_iter()
+        .filter(|d| d.code.starts_with("PP4"))
+        .collect()
+}
+
+fn read(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("pyproject.toml")).expect("pyproject")
+}
+
+/// The diagnostic on the line of entry `name` (its key starts the line).
+fn on<'a>(text: &str, diags: &'a [Diagnostic], name: &str) -> Vec<&'a Diagnostic> {
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(&format!("{name} =")))
+        .unwrap_or_else(|| panic!("no line {name}"));
+    diags
+        .iter()
+        .filter(|d| text[..d.range.start].matches('\n').count() == line)
+        .collect()
+}
+
+fn codes(ds: &[&Diagnostic]) -> Vec<&'static str> {
+    ds.iter().map(|d| d.code).collect()
+}
+
+/// Applies a fix: pyproject edits to `text`, Python edits to their files on disk.
+fn apply(text: &str, fix: &pyproject_lsp::diagnostic::Fix) -> String {
+    let mut by_file: std::collections::BTreeMap<PathBuf, Vec<pyproject_lsp::diagnostic::Edit>> =
+        Default::default();
+    for e in &fix.edits {
+        if let Some(p) = &e.path {
+            by_file
+                .entry(p.clone())
+                .or_default()
+                .push(pyproject_lsp::diagnostic::Edit {
+                    path: None,
+                    ..e.clone()
+                });
+        }
+    }
+    for (path, edits) in by_file {
+        let py = std::fs::read_to_string(&path).expect("py");
+        std::fs::write(&path, pyproject_lsp::manifest::edit::apply(&py, &edits)).expect("write");
+    }
+    pyproject_lsp::manifest::edit::apply(text, &fix.edits)
+}
+
+#[test]
+fn working_entry_points_are_silent() {
+    let dir = fixture("hatch-src");
+    let text = read(&dir);
+    let diags = check(&dir, &text);
+    for name in [
+        "ok",
+        "reexport",
+        "chain",
+        "alias",
+        "static",
+        "instance",
+        "typer-app",
+        "click-cmd",
+        "branches",
+        "dunder-main",
+        "extras",
+        "external",
+        "as-module",
+        "as-constant",
+    ] {
+        assert!(
+            on(&text, &diags, name).is_empty(),
+            "{name}: {:?}",
+            on(&text, &diags, name)
+        );
+    }
+}
+
+#[test]
+fn each_mistake_has_its_code() {
+    let dir = fixture("hatch-src");
+    let text = read(&dir);
+    let diags = check(&dir, &text);
+    let cases = [
+        ("needs-args", "PP405"),
+        ("typer-cmd", "PP405"),
+        ("plain-method", "PP405"),
+        ("async-main", "PP406"),
+        ("a-class", "PP407"),
+        ("a-constant", "PP408"),
+        ("a-module", "PP408"),
+        ("missing-object", "PP404"),
+        ("elsewhere", "PP404"),
+        ("cycle", "PP404"),
+        ("missing-module", "PP403"),
+        ("missing", "PP403"),
+        ("no-colon", "PP401"),
+        ("hyphen", "PP402"),
+        ("bad-extras", "PP409"),
+    ];
+    for (name, code) in cases {
+        assert_eq!(codes(&on(&text, &diags, name)), [code], "{name}");
+    }
+    assert!(diags.iter().any(|d| d.code == "PP410"));
+    // Spans: the object segment only.
+    let d = on(&text, &diags, "missing-object")[0];
+    assert_eq!(&text[d.range.clone()], "mian");
+    let d = on(&text, &diags, "missing-module")[0];
+    assert_eq!(&text[d.range.clone()], "clii");
+    // typer's message explains why.
+    assert!(on(&text, &diags, "typer-cmd")[0].message.contains("typer"));
+}
+
+#[test]
+fn pyproject_fixes_make_the_entry_point_work() {
+    let dir = fixture("hatch-src");
+    let text = read(&dir);
+    let diags = check(&dir, &text);
+    for (name, title_part) in [
+        ("no-colon", "demo_app.cli:main"),
+        ("missing-object", "demo_app:main"),
+        ("elsewhere", "demo_app.tools.util:helper"),
+        ("missing-module", "demo_app.cli:main"),
+        ("hyphen", "demo_app.my_mod:main"),
+        ("typer-cmd", "demo_app.tcli:app"),
+        ("needs-args", "demo_app.cli:zero"),
+    ] {
+        let d = on(&text, &diags, name)[0];
+        let fix = d
+            .fixes
+            .iter()
+            .find(|f| f.title.contains(title_part))
+            .unwrap_or_else(|| panic!("{name}: {:?}", d.fixes));
+        let fixed = apply(&text, fix);
+        let after = check(&dir, &fixed);
+        assert!(
+            on(&fixed, &after, name).is_empty(),
+            "{name} after fix: {:?}",
+            on(&fixed, &after, name)
+        );
+    }
+    // Moving `[project.entry-points.console_scripts]` to `[project.scripts]` is not possible here
+    // (the table exists), so only the diagnostic is offered; in a file without it, the header moves.
+    let small = "[project]\nname = \"demo-app\"\nversion = \"1\"\n\n[project.entry-points.console_scripts]\nlegacy = \"demo_app.cli:main\"\n";
+    let d = check(&dir, small)
+        .into_iter()
+        .find(|d| d.code == "PP410")
+        .expect("PP410");
+    let fixed = pyproject_lsp::manifest::edit::apply(small, &d.fixes[0].edits);
+    assert!(fixed.contains("[project.scripts]\nlegacy"));
+    assert!(check(&dir, &fixed).is_empty(), "{:?}", check(&dir, &fixed));
+}
+
+#[test]
+fn python_side_fixes_are_applied_and_rechecked() {
+    // async def: a synchronous wrapper and the script pointed at it.
+    let dir = scratch("async-fix");
+    let text = read(&dir);
+    let diags = check(&dir, &text);
+    let d = on(&text, &diags, "mcp-server")[0];
+    assert_eq!(d.code, "PP406");
+    let fix = &d.fixes[0];
+    assert!(fix.edits.iter().any(|e| e.path.is_some()));
+    let fixed = apply(&text, fix);
+    assert!(check(&dir, &fixed).is_empty(), "{:?}", check(&dir, &fixed));
+    let py = std::fs::read_to_string(dir.join("src/mcp_server/server.py")).expect("py");
+    assert!(py.contains("asyncio.run(main())"));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Required parameter: default of None in the .py file.
+    let dir = scratch("hatch-src");
+    let text = read(&dir);
+    let diags = check(&dir, &text);
+    let d = on(&text, &diags, "needs-args")[0];
+    let fix = d
+        .fixes
+        .iter()
+        .find(|f| f.edits.iter().any(|e| e.path.is_some()))
+        .expect("python fix");
+    let fixed = apply(&text, fix);
+    let after = check(&dir, &fixed);
+    assert!(on(&fixed, &after, "needs-args").is_empty());
+    let py = std::fs::read_to_string(dir.join("src/demo_app/cli.py")).expect("py");
+    assert!(
+        py.contains("def needs(config_path: str = None, verbose=False)"),
+        "{py}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn poetry_scripts_are_checked_and_backends_resolve() {
+    for name in [
+        "setuptools-flat",
+        "setuptools-find",
+        "setuptools-pkgdir",
+        "flit",
+        "pdm",
+        "maturin",
+        "uv-build",
+        "hatch-sources",
+        "extension",
+    ] {
+        let dir = fixture(name);
+        assert!(
+            check(&dir, &read(&dir)).is_empty(),
+            "{name}: {:?}",
+            check(&dir, &read(&dir))
+        );
+    }
+    let dir = fixture("poetry");
+    let text = read(&dir);
+    let diags = check(&dir, &text);
+    assert_eq!(codes(&on(&text, &diags, "broken")), ["PP404"]);
+    assert!(on(&text, &diags, "pdemo").is_empty());
+}
+
+#[test]
+fn without_facts_only_syntax_is_checked() {
+    let text = "[project]\nname = \"x\"\nversion = \"1\"\n\n[project.scripts]\na = \"pkg.main\"\nb = \"pkg:nothing\"\n";
+    let doc = Arc::new(Document::new(text.to_string(), 1));
+    let (snapshot, _) = Snapshot::new(None, doc, None);
+    let diags: Vec<_> = pyproject_lsp::features::diagnostics(&snapshot, &Facts::default())
+        .into_iter()
+        .filter(|d| d.code.starts_with("PP4"))
+        .collect();
+    assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["PP401"]);
+}
