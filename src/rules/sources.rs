@@ -371,12 +371,27 @@ fn check_imports(
                 .fallback_for
                 .iter()
                 .all(|m| stdlib::is_stdlib(m));
-        let conditional = import.guard.optional || import.guard.lazy || stdlib_fallback;
+        let conditional = import.guard.optional
+            || import.guard.lazy
+            || stdlib_fallback
+            || (!in_main_list(&providers, declared)
+                && integration_module(&file.relative, &[top_name]));
         if in_main {
             continue;
         }
         if !providers.is_empty() {
-            if !conditional {
+            let extras: Vec<&str> = providers
+                .iter()
+                .filter_map(|i| match &declared[*i].list {
+                    List::Extra(extra) => Some(extra.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let integration = !extras.is_empty()
+                && extras
+                    .iter()
+                    .any(|extra| integration_module(&file.relative, &[extra, top_name]));
+            if !conditional && !integration {
                 for i in &providers {
                     dev_only.entry(*i).or_default().push(site(
                         file,
@@ -484,6 +499,44 @@ fn check_imports(
     if cx.settings.report_unused {
         check_unused(cx, facts, declared, &used, out);
     }
+}
+
+fn in_main_list(providers: &[usize], declared: &[Declared]) -> bool {
+    providers.iter().any(|i| declared[*i].list == List::Main)
+}
+
+/// Whether a file is an optional integration module, loaded only by users who want it: under a
+/// conventional directory (`contrib/`, `integrations/`, `extra/`, `backends/`, `plugins/`), or
+/// named after the extra or the module it integrates (`brokers/redis.py`, `_async/http2.py`).
+fn integration_module(relative: &str, words: &[&str]) -> bool {
+    let parts: Vec<&str> = relative.trim_end_matches(".py").split('/').collect();
+    let dirs = &parts[..parts.len().saturating_sub(1)];
+    if dirs.iter().any(|d| {
+        matches!(
+            d.trim_start_matches('_'),
+            "contrib"
+                | "integrations"
+                | "integration"
+                | "extra"
+                | "extras"
+                | "ext"
+                | "backends"
+                | "plugins"
+                | "optional"
+        )
+    }) {
+        return true;
+    }
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.to_ascii_lowercase().replace('-', "_"))
+        .collect();
+    parts.iter().any(|part| {
+        let part = part.to_ascii_lowercase();
+        words
+            .iter()
+            .any(|w| !w.is_empty() && (part == *w || part.split('_').any(|p| p == w.as_str())))
+    })
 }
 
 /// Distributions that are used without being imported: servers, plugins, stubs, build tools.
