@@ -279,3 +279,96 @@ fn without_facts_only_syntax_is_checked() {
         .collect();
     assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["PP401"]);
 }
+
+fn snapshot_and_facts(dir: &Path, text: &str) -> (Snapshot, Facts) {
+    let doc = Arc::new(Document::new(text.to_string(), 1));
+    let (snapshot, _) = Snapshot::new(Some(dir.join("pyproject.toml")), doc.clone(), None);
+    let root = doc.manifest.root().expect("toml parses");
+    let mut cache = pyproject_lsp::python::ModuleCache::new();
+    let facts = Facts {
+        entry_points: Some(Arc::new(pyproject_lsp::python::analyze(
+            dir, root, &mut cache,
+        ))),
+        ..Facts::default()
+    };
+    (snapshot, facts)
+}
+
+#[test]
+fn hover_goto_and_links() {
+    let dir = fixture("hatch-src");
+    let text = read(&dir);
+    let (snapshot, facts) = snapshot_and_facts(&dir, &text);
+    // Hover on `run` of `chain = "demo_app:run"`: the signature and docstring from c.py.
+    let at = text.find("chain = \"demo_app:run\"").expect("line") + "chain = \"demo_app:r".len();
+    let h = pyproject_lsp::features::hover::hover(&snapshot, at, &facts).expect("hover");
+    assert!(h.markdown.contains("def run() -> int"), "{}", h.markdown);
+    assert!(
+        h.markdown.contains("Run from the end of a chain."),
+        "{}",
+        h.markdown
+    );
+    assert_eq!(&text[h.range.expect("range")], "run");
+    // Hover on a click command says what was found.
+    let at = text.find("demo_app.ccli:cli").expect("line") + "demo_app.ccli:c".len();
+    let h = pyproject_lsp::features::hover::hover(&snapshot, at, &facts).expect("hover");
+    assert!(h.markdown.contains("click command"), "{}", h.markdown);
+    // Goto: the attribute goes to the definition, a module segment to the module file.
+    let loc = pyproject_lsp::features::entry_points::definition(
+        &snapshot,
+        text.find("chain = \"demo_app:run\"").expect("l") + 18,
+        &facts,
+    )
+    .expect("def");
+    assert!(loc.path.ends_with("demo_app/c.py"));
+    let c = std::fs::read_to_string(&loc.path).expect("c.py");
+    assert_eq!(&c[loc.range.clone()], "run");
+    let loc = pyproject_lsp::features::entry_points::definition(
+        &snapshot,
+        text.find("\"demo_app.cli:main\"").expect("l") + 11,
+        &facts,
+    )
+    .expect("def");
+    assert!(loc.path.ends_with("demo_app/cli.py"));
+    // Links on module paths of found modules only.
+    let links = pyproject_lsp::features::entry_points::links(&snapshot, &facts);
+    assert!(links.iter().any(|l| &text[l.range.clone()] == "demo_app.server" && l.target.ends_with("server.py")));
+    assert!(
+        !links
+            .iter()
+            .any(|l| &text[l.range.clone()] == "demo_app.clii")
+    );
+}
+
+#[test]
+fn completion_offers_modules_then_callables_zero_argument_first() {
+    let dir = fixture("hatch-src");
+    let text = read(&dir).replace("ok = \"demo_app.cli:main\"", "ok = \"demo_app.cli:\"");
+    let (snapshot, facts) = snapshot_and_facts(&dir, &text);
+    let at = text.find("demo_app.cli:\"").expect("line") + "demo_app.cli:".len();
+    let mut items = pyproject_lsp::features::completion::completions(&snapshot, at, &facts).items;
+    items.retain(|i| i.kind == pyproject_lsp::features::CompletionKind::Function);
+    items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+    let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+    let pos = |n: &str| {
+        labels
+            .iter()
+            .position(|l| *l == n)
+            .unwrap_or_else(|| panic!("{n} in {labels:?}"))
+    };
+    assert!(
+        pos("main") < pos("needs") && pos("zero") < pos("needs") && pos("zero") < pos("App"),
+        "{labels:?}"
+    );
+    // `program = App()` has no `__call__`: not offered as a callable.
+    assert!(!labels.contains(&"program"));
+    let text = read(&dir).replace("ok = \"demo_app.cli:main\"", "ok = \"demo_app.to\"");
+    let (snapshot, facts) = snapshot_and_facts(&dir, &text);
+    let at = text.find("demo_app.to\"").expect("line") + "demo_app.to".len();
+    let items = pyproject_lsp::features::completion::completions(&snapshot, at, &facts).items;
+    assert!(
+        items.iter().any(|i| i.label == "demo_app.tools.util"),
+        "{:?}",
+        items.iter().map(|i| &i.label).collect::<Vec<_>>()
+    );
+}

@@ -52,6 +52,7 @@ pub fn completions(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Complet
     crate::features::tools::complete(&cx, &mut out);
     crate::features::dependencies::complete(&cx, &mut out);
     crate::features::classifiers::complete(&cx, &mut out);
+    crate::features::entry_points::complete(&cx, &mut out);
     // FAMILY COMPLETIONS: add `crate::features::family::complete(&cx, &mut out);` here
     out
 }

@@ -34,6 +34,9 @@ pub fn hover(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Option<Hover>
     if let Some(h) = crate::features::classifiers::hover(&cx) {
         return Some(h);
     }
+    if let Some(h) = crate::features::entry_points::hover(&cx) {
+        return Some(h);
+    }
     // FAMILY HOVERS: add `if let Some(h) = crate::features::family::hover(&cx) { return Some(h); }` here
     builtin(&cx)
 }

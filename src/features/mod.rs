@@ -5,6 +5,7 @@ pub mod actions;
 pub mod classifiers;
 pub mod completion;
 pub mod dependencies;
+pub mod entry_points;
 pub mod hover;
 pub mod tools;
 
