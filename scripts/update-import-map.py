@@ -109,6 +109,7 @@ opentelemetry._events:opentelemetry-api
 opentelemetry.environment_variables:opentelemetry-api
 opentelemetry.sdk:opentelemetry-sdk
 zope.interface:zope.interface
+_cffi_backend:cffi
 google.protobuf:protobuf
 """.split()
 

@@ -24,7 +24,21 @@ EXCLUDE = {"_typeshed", "typing_extensions"}
 
 # Runtime standard-library modules without typeshed stubs (checked against
 # sys.stdlib_module_names); they are present in every Python 3 we care about.
-SUPPLEMENT = ["idlelib: 3.0-", "turtledemo: 3.0-", "test: 3.0-", "_pyio: 3.0-", "_strptime: 3.0-"]
+SUPPLEMENT = [
+    f"{name}: 3.0-"
+    for name in (
+        "idlelib turtledemo test _pyio _strptime _abc _aix_support _bootsubprocess _codecs_cn "
+        "_codecs_hk _codecs_iso2022 _codecs_jp _codecs_kr _codecs_tw _collections _datetime "
+        "_elementtree _functools _md5 _multiprocessing _opcode _overlapped _posixshmem _scproxy "
+        "_sha1 _sha256 _sha3 _sha512 _signal _sre _statistics _string _symtable _tokenize _typing "
+        "_uuid"
+    ).split()
+] + [
+    "_zoneinfo: 3.9-",
+    "_crypt: 3.0-3.12",
+    # PyPy's own builtin module, imported behind `platform.python_implementation()` checks.
+    "__pypy__: 3.0-",
+]
 
 
 def fetch_wheel(version: str, into: pathlib.Path) -> pathlib.Path:

@@ -750,9 +750,25 @@ fn check_versions(
 ) {
     let mut needs: BTreeMap<u8, Vec<Need>> = BTreeMap::new();
     let mut removed: BTreeMap<String, (u8, Vec<Related>)> = BTreeMap::new();
+    // setuptools keeps `import distutils` working (its `_distutils_hack`): declared, needed to
+    // build, or the project itself.
+    let build_requires = cx
+        .manifest
+        .get(&["build-system", "requires"])
+        .map(manifest::string_items)
+        .unwrap_or_default();
+    let project_name = cx
+        .manifest
+        .get(&["project", "name"])
+        .and_then(Item::as_str)
+        .map(normalize);
     let has_setuptools = declared
         .iter()
-        .any(|d| normalize(&d.name) == "setuptools" && d.list == List::Main);
+        .any(|d| normalize(&d.name) == "setuptools" && d.list == List::Main)
+        || build_requires
+            .iter()
+            .any(|(r, _)| normalize(requirement_name(r)) == "setuptools")
+        || project_name.as_deref() == Some("setuptools");
     for file in &facts.files {
         for use_ in &file.scanned.syntax {
             if use_.min_minor > lowest {
