@@ -644,3 +644,29 @@ fn layout_paths_and_default_discovery() {
     assert_eq!(with_code(&diagnostics(&project), "PP503").len(), 1);
     let _ = fs::remove_dir_all(&project);
 }
+
+/// The CLI, as a terminal runs it: the layout rules need no background facts, so `check` reports
+/// the hyphenated package path and `--fix` applies the underscore form.
+#[test]
+fn cli_reports_and_fixes_a_hyphenated_package_path() {
+    let project = copy_fixture("layout-hyphen");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pyproject-lsp"))
+            .args(args)
+            .output()
+            .expect("run the binary")
+    };
+    let dir = project.to_str().expect("utf-8 path");
+    let out = run(&["check", "--output-format", "json", dir]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"PP501\""), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["check", "--fix", dir]);
+    let fixed = fs::read_to_string(project.join("pyproject.toml")).expect("read");
+    assert!(
+        fixed.contains("packages = [\"src/my_mcp_server\"]"),
+        "{fixed}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("PP501"));
+    let _ = fs::remove_dir_all(&project);
+}
