@@ -110,6 +110,11 @@ opentelemetry.environment_variables:opentelemetry-api
 opentelemetry.sdk:opentelemetry-sdk
 zope.interface:zope.interface
 _cffi_backend:cffi
+google.auth:google-auth
+google.oauth2:google-auth
+google.api_core:google-api-core
+google.genai:google-genai
+google.generativeai:google-generativeai
 google.protobuf:protobuf
 """.split()
 

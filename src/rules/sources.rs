@@ -391,7 +391,11 @@ fn check_imports(
                 && extras
                     .iter()
                     .any(|extra| integration_module(&file.relative, &[extra, top_name]));
-            if !conditional && !integration {
+            // `if sys.version_info < (3, 11): import tomli` runs only on some Pythons: an extra
+            // with a marker is the intended home.
+            let version_guarded =
+                import.guard.min_minor.is_some() || import.guard.max_minor.is_some();
+            if !conditional && !integration && !version_guarded {
                 for i in &providers {
                     dev_only.entry(*i).or_default().push(site(
                         file,

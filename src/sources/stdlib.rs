@@ -82,10 +82,31 @@ pub fn listed(module: &str) -> Option<Lifetime> {
     table().get(module).copied()
 }
 
-/// Whether the top-level name of `module` belongs to the standard library in any version.
+/// Python 2 standard-library names that old code still imports in fallbacks: never a
+/// distribution to declare.
+const PYTHON2_ONLY: &[&str] = &[
+    "__builtin__",
+    "_winreg",
+    "cPickle",
+    "cStringIO",
+    "ConfigParser",
+    "Queue",
+    "StringIO",
+    "urllib2",
+    "urlparse",
+    "httplib",
+    "HTMLParser",
+    "Tkinter",
+    "thread",
+    "commands",
+    "exceptions",
+];
+
+/// Whether the top-level name of `module` belongs to the standard library in any version
+/// (Python 2 names included).
 pub fn is_stdlib(module: &str) -> bool {
     let top = module.split('.').next().unwrap_or(module);
-    table().contains_key(top)
+    table().contains_key(top) || PYTHON2_ONLY.contains(&top)
 }
 
 #[cfg(test)]
