@@ -484,8 +484,16 @@ fn check_imports(
         }
         out.push(d);
     }
-    for (index, related) in dev_only {
+    // One warning per distribution: on its extra when it has one (the intended home of an
+    // optional dependency), else on its first dependency group.
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    let mut order: Vec<(usize, Vec<Related>)> = dev_only.into_iter().collect();
+    order.sort_by_key(|(i, _)| (!matches!(declared[*i].list, List::Extra(_)), *i));
+    for (index, related) in order {
         let decl = &declared[index];
+        if !reported.insert(normalize(&decl.name)) {
+            continue;
+        }
         let where_ = match &decl.list {
             List::Extra(extra) => format!("only in the extra `{extra}`"),
             List::Group(group) => format!("only in the dependency group `{group}`"),

@@ -184,12 +184,52 @@ pub fn own_modules(project: &Path) -> Vec<String> {
                 && contains_python(&path, 3)
             {
                 names.push(name.to_string());
+                vendored_names(&path, 3, &mut names);
             }
         }
     }
     names.sort();
     names.dedup();
     names
+}
+
+/// Names of the projects vendored inside a package (`pkg/_vendor/packaging/`): the package puts
+/// that directory on `sys.path` and imports them by their own names.
+fn vendored_names(dir: &Path, depth: usize, names: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if matches!(
+            name.trim_start_matches('_'),
+            "vendor" | "vendored" | "extern"
+        ) {
+            let Ok(vendored) = fs::read_dir(&path) else {
+                continue;
+            };
+            for item in vendored.filter_map(Result::ok) {
+                let item_name = item.file_name().to_string_lossy().into_owned();
+                if item_name.ends_with(".dist-info") || item_name.starts_with('.') {
+                    continue;
+                }
+                names.push(
+                    item_name
+                        .strip_suffix(".py")
+                        .unwrap_or(&item_name)
+                        .to_string(),
+                );
+            }
+        } else if depth > 0 && !name.starts_with('.') && name != "__pycache__" {
+            vendored_names(&path, depth - 1, names);
+        }
+    }
 }
 
 /// Whether a directory holds a `.py` file within `depth` levels (a package or namespace package).
