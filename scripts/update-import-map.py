@@ -110,6 +110,7 @@ opentelemetry.environment_variables:opentelemetry-api
 opentelemetry.sdk:opentelemetry-sdk
 zope.interface:zope.interface
 _cffi_backend:cffi
+pymdownx:pymdown-extensions
 google.auth:google-auth
 google.oauth2:google-auth
 google.api_core:google-api-core

@@ -547,7 +547,13 @@ fn integration_module(relative: &str, words: &[&str]) -> bool {
         let part = part.to_ascii_lowercase();
         words
             .iter()
-            .any(|w| !w.is_empty() && (part == *w || part.split('_').any(|p| p == w.as_str())))
+            // `redis.py`, `socks_proxy.py`, `_greenlets.py`, `sphinxext.py`
+            .any(|w| {
+                !w.is_empty()
+                    && part
+                        .split('_')
+                        .any(|p| p == w.as_str() || (w.len() >= 4 && p.starts_with(w.as_str())))
+            })
     })
 }
 

@@ -38,6 +38,7 @@ const SKIPPED_DIRS: &[&str] = &[
     "fixtures",
     "testdata",
     "crates",
+    "build_utils",
 ];
 
 /// Test code (any directory or file with "test" in its name: `tests/`, `_tests/`, `testing.py`,
