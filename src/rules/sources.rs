@@ -826,8 +826,11 @@ fn check_versions(
                 });
             }
             let effective_highest = highest.min(guard.max_minor.unwrap_or(u8::MAX));
+            // A fallback after a failed modern import (`except ImportError: from distutils ...`)
+            // is the old path on purpose.
             if let Some(last) = lifetime.last
                 && last < effective_highest
+                && guard.fallback_for.is_empty()
             {
                 // setuptools keeps `import distutils` working through its shim.
                 let top = import.module.split('.').next().unwrap_or_default();
