@@ -173,8 +173,8 @@ fn describe(entry: &EntryPoint) -> String {
         }
         TargetKind::Instance { callee, .. } => format!("An instance: `{}(...)`", callee),
         TargetKind::Module(m) => format!("module `{}`", m.name),
-        TargetKind::Literal(what) => format!("{what}"),
-        TargetKind::Unknown(what) => format!("{what}"),
+        TargetKind::Literal(what) => what.to_string(),
+        TargetKind::Unknown(what) => what.to_string(),
     };
     if let Some(module) = &target.defined_in {
         md.push_str(&format!("\n\nDefined in `{module}`."));

@@ -985,17 +985,16 @@ fn scan_top_level(dir: &Path, namespaces: bool) -> Vec<TopModule> {
                     kind: ModuleKind::Namespace,
                 });
             }
-        } else if let Some(stem) = name.strip_suffix(".py") {
-            if crate::python::reference::is_identifier(stem)
-                && stem != "setup"
-                && stem != "conftest"
-            {
-                out.push(TopModule {
-                    name: stem.to_string(),
-                    path,
-                    kind: ModuleKind::Module,
-                });
-            }
+        } else if let Some(stem) = name.strip_suffix(".py")
+            && crate::python::reference::is_identifier(stem)
+            && stem != "setup"
+            && stem != "conftest"
+        {
+            out.push(TopModule {
+                name: stem.to_string(),
+                path,
+                kind: ModuleKind::Module,
+            });
         }
     }
     out

@@ -33,6 +33,8 @@ pub struct Resolution {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+// One outcome per entry point, held in facts: boxing the common variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     Found(Target),
     /// `segment` indexes `reference.module`: the first segment whose module does not exist.
@@ -385,7 +387,7 @@ impl Cx<'_> {
                 "attribute `{name}` of function `{}`",
                 function.name
             ))]),
-            TargetKind::Literal(what) => Step::Missing(format!("{what}")),
+            TargetKind::Literal(what) => Step::Missing(what.to_string()),
             TargetKind::Unknown(what) => {
                 Step::Found(vec![unknown(format!("attribute `{name}` of {what}"))])
             }

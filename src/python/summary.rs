@@ -258,20 +258,20 @@ fn collect(
             }
             Stmt::Expr(e) => {
                 // `__all__.extend([...])` / `__all__.append("x")`.
-                if module_level && let Expr::Call(call) = e.value.as_ref() {
-                    if let Expr::Attribute(attr) = call.func.as_ref()
-                        && let Expr::Name(n) = attr.value.as_ref()
-                        && n.id.as_str() == "__all__"
-                    {
-                        for arg in call.arguments.args.iter() {
-                            if let Some(more) = string_list(arg) {
-                                summary.all.get_or_insert_with(Vec::new).extend(more);
-                            } else if let Expr::StringLiteral(s) = arg {
-                                summary
-                                    .all
-                                    .get_or_insert_with(Vec::new)
-                                    .push(s.value.to_str().to_string());
-                            }
+                if module_level
+                    && let Expr::Call(call) = e.value.as_ref()
+                    && let Expr::Attribute(attr) = call.func.as_ref()
+                    && let Expr::Name(n) = attr.value.as_ref()
+                    && n.id.as_str() == "__all__"
+                {
+                    for arg in call.arguments.args.iter() {
+                        if let Some(more) = string_list(arg) {
+                            summary.all.get_or_insert_with(Vec::new).extend(more);
+                        } else if let Expr::StringLiteral(s) = arg {
+                            summary
+                                .all
+                                .get_or_insert_with(Vec::new)
+                                .push(s.value.to_str().to_string());
                         }
                     }
                 }
