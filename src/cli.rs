@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::analysis::{Analyzer, cli_facts};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{Document, Encoding};
+use crate::document::Document;
 use crate::manifest::edit;
-use crate::rules::Facts;
 use crate::state::Snapshot;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +52,7 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
     }
     let mut any_error = false;
     let mut json = Vec::new();
+    let analyzer = Analyzer::default();
     for file in files {
         let text = match std::fs::read(&file) {
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -72,32 +73,27 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
             }
         };
         let (text, fixed) = if options.fix {
-            fix_file(&file, text, err)
+            fix_file(&file, text, &analyzer, err)
         } else {
             (text, 0)
         };
         let (snapshot, doc) = snapshot_for(&file, text);
-        let diagnostics = crate::features::diagnostics(&snapshot, &Facts::default());
+        let (facts, problems) = cli_facts(&snapshot, &analyzer);
+        for p in problems {
+            let _ = writeln!(err, "pyproject-lsp: {}: {p}", file.display());
+        }
+        let diagnostics = crate::features::diagnostics(&snapshot, &facts);
         any_error |= diagnostics.iter().any(|d| d.severity == Severity::Error);
         match options.format {
             OutputFormat::Text => {
                 for d in &diagnostics {
-                    let p = doc.pos(d.range.start, Encoding::Utf8);
-                    let col = doc.text[..d.range.start.min(doc.text.len())]
-                        .rsplit('\n')
-                        .next()
-                        .map_or(0, |l| l.chars().count());
-                    let _ = p;
-                    let line = doc.text[..d.range.start.min(doc.text.len())]
-                        .matches('\n')
-                        .count()
-                        + 1;
+                    let (line, col) = line_col(&doc, d.range.start);
                     let _ = writeln!(
                         out,
                         "{}:{}:{}: {}[{}] {} ({})",
                         file.display(),
                         line,
-                        col + 1,
+                        col,
                         d.severity.as_str(),
                         d.code,
                         d.message,
@@ -125,12 +121,18 @@ fn snapshot_for(file: &Path, text: String) -> (Snapshot, Arc<Document>) {
 }
 
 /// Applies safe fixes (to the pyproject.toml only) until none is left; writes the file when changed.
-fn fix_file(file: &Path, mut text: String, err: &mut dyn Write) -> (String, usize) {
+fn fix_file(
+    file: &Path,
+    mut text: String,
+    analyzer: &Analyzer,
+    err: &mut dyn Write,
+) -> (String, usize) {
     let original = text.clone();
     let mut applied = 0;
     for _ in 0..FIX_ROUNDS {
         let (snapshot, _) = snapshot_for(file, text.clone());
-        let diagnostics = crate::features::diagnostics(&snapshot, &Facts::default());
+        let (facts, _) = cli_facts(&snapshot, analyzer);
+        let diagnostics = crate::features::diagnostics(&snapshot, &facts);
         let mut edits = Vec::new();
         for d in &diagnostics {
             // One safe fix per diagnostic, touching only this file.
@@ -144,7 +146,6 @@ fn fix_file(file: &Path, mut text: String, err: &mut dyn Write) -> (String, usiz
             }
         }
         edits.extend(crate::features::classifiers::fix_edits(&snapshot));
-        // SOURCE FIXES: setting-driven whole-file fixes (e.g. sorting classifiers) go here.
         if edits.is_empty() {
             break;
         }
@@ -162,15 +163,24 @@ fn fix_file(file: &Path, mut text: String, err: &mut dyn Write) -> (String, usiz
     (text, applied)
 }
 
+/// One-based line and column (in characters) of a byte offset, as compilers print them.
+fn line_col(doc: &Document, offset: usize) -> (usize, usize) {
+    let offset = crate::manifest::outline::floor_char_boundary(&doc.text, offset);
+    let before = &doc.text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
 fn to_json(file: &Path, doc: &Document, d: &Diagnostic) -> serde_json::Value {
-    let start = doc.pos(d.range.start, Encoding::Utf8);
-    let end = doc.pos(d.range.end, Encoding::Utf8);
+    let (line, column) = line_col(doc, d.range.start);
+    let (end_line, end_column) = line_col(doc, d.range.end);
     serde_json::json!({
         "path": file.display().to_string(),
-        "line": start.line + 1,
-        "column": doc.text[..d.range.start.min(doc.text.len())].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-        "end_line": end.line + 1,
-        "end_column": doc.text[..d.range.end.min(doc.text.len())].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
         "severity": d.severity.as_str(),
         "code": d.code,
         "name": d.name,

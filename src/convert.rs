@@ -307,6 +307,23 @@ pub fn code_action(
     })
 }
 
+pub fn inlay_hint(
+    doc: &Document,
+    h: &crate::features::dependencies::InlayHint,
+    enc: Encoding,
+) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: position(doc, h.offset, enc),
+        label: lsp::InlayHintLabel::String(h.label.clone()),
+        kind: None,
+        text_edits: None,
+        tooltip: h.tooltip.clone().map(lsp::InlayHintTooltip::String),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
 /// The encoding to use, from the client's offer: UTF-8 when offered, else UTF-16.
 pub fn negotiate(params: &lsp::InitializeParams) -> Encoding {
     let offered = params

@@ -12,6 +12,7 @@
 //! Slow results (the package index, the project's Python files) are computed by the leaves and
 //! handed to the pure functions as `rules::Facts`.
 
+pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod convert;

@@ -1,20 +1,35 @@
-//! The language server: one short method per LSP call. Decode, take a snapshot, call a pure
-//! feature, convert, reply. The only async LSP surface and the only place that spawns background
-//! work. State changes happen before the first `.await`; nothing holds a map guard across one.
+//! The language server: one short method per LSP call. Decode, take a snapshot, gather the facts
+//! known now, call a pure feature, convert, reply. The only async LSP surface and the only place
+//! that spawns background work: the Python analysis (on a blocking thread) and the package index
+//! waits run after the fast diagnostics are out, and publish again if the version has not moved.
+//! State changes happen before the first `.await`; nothing holds a map guard across one.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::Duration;
 
+use dashmap::DashMap;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use crate::analysis::{self, Analyzer, PythonFacts};
 use crate::convert;
 use crate::document::{Change, Document};
 use crate::features;
+use crate::index::{self, Index, Sources};
 use crate::log;
 use crate::rules::Facts;
-use crate::state::State;
+use crate::state::{Snapshot, State};
+
+/// Typing pauses shorter than this do not start the slow analysis.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+/// How long the background waits for the package index before giving up on this version.
+const INDEX_WAIT: Duration = Duration::from_secs(15);
+/// How long a completion waits for a package's versions before answering with what it has.
+const COMPLETION_WAIT: Duration = Duration::from_millis(100);
 
 /// What the client told us it can do, captured at `initialize`.
 #[derive(Default, Clone, Copy)]
@@ -22,24 +37,40 @@ struct ClientCaps {
     snippets: bool,
     configuration: bool,
     watched_files_dynamic: bool,
+    progress: bool,
 }
 
-pub struct Backend {
+struct Inner {
     client: Client,
-    state: Arc<State>,
+    state: State,
     caps: RwLock<ClientCaps>,
     shutting_down: AtomicBool,
+    analyzer: Arc<Analyzer>,
+    /// Created at `initialize`, inside the runtime.
+    index: OnceLock<Index>,
+    /// The last Python analysis of each open document.
+    python: DashMap<String, PythonFacts>,
+    /// Where to ask the index, per document and version (resolving reads pip.conf and netrc).
+    sources: DashMap<String, (i32, Arc<Sources>)>,
 }
+
+pub struct Backend(Arc<Inner>);
 
 /// Serves LSP over stdin/stdout until the client exits.
 pub async fn serve_stdio() {
     let stdin = tokio::io::stdin();
     let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::new(|client| Backend {
-        client,
-        state: Arc::new(State::default()),
-        caps: RwLock::new(ClientCaps::default()),
-        shutting_down: AtomicBool::new(false),
+    let (service, socket) = LspService::new(|client| {
+        Backend(Arc::new(Inner {
+            client,
+            state: State::default(),
+            caps: RwLock::new(ClientCaps::default()),
+            shutting_down: AtomicBool::new(false),
+            analyzer: Arc::new(Analyzer::default()),
+            index: OnceLock::new(),
+            python: DashMap::new(),
+            sources: DashMap::new(),
+        }))
     });
     Server::new(stdin, stdout, socket).serve(service).await;
 }
@@ -51,21 +82,70 @@ fn is_pyproject(uri: &Uri) -> bool {
     path.rsplit('/').next() == Some("pyproject.toml")
 }
 
-impl Backend {
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok()
+}
+
+impl Inner {
     fn caps(&self) -> ClientCaps {
         self.caps.read().map(|c| *c).unwrap_or_default()
     }
 
-    /// Computes and publishes the diagnostics of a document, unless a newer version arrived.
-    async fn publish(&self, uri: Uri) {
-        let key = convert::uri_key(&uri);
+    fn index_sources(&self, key: &str, snapshot: &Snapshot) -> Arc<Sources> {
+        let version = snapshot.document.version;
+        if let Some(entry) = self.sources.get(key)
+            && entry.0 == version
+        {
+            return Arc::clone(&entry.1);
+        }
+        let s = &snapshot.settings;
+        let sources = Arc::new(index::sources_for(
+            s.index_url.as_deref(),
+            &s.index_extra_urls,
+            snapshot.document.manifest.root(),
+            &env,
+        ));
+        self.sources
+            .insert(key.to_string(), (version, Arc::clone(&sources)));
+        sources
+    }
+
+    /// The facts known now, without waiting: the last Python analysis, cached index answers
+    /// (starting fetches for the missing ones), schema overrides.
+    fn facts_now(&self, key: &str, snapshot: &Snapshot) -> Facts {
+        let mut facts = Facts::default();
+        let python = self
+            .python
+            .get(key)
+            .map(|p| p.value().clone())
+            .unwrap_or_default();
+        for problem in analysis::complete_facts(snapshot, &python, &mut facts) {
+            log::warn(&problem);
+        }
+        if let Some(index) = self.index.get() {
+            let manifest = &snapshot.document.manifest;
+            let text = &snapshot.document.text;
+            let names = crate::rules::dependencies::requirement_names(manifest, text);
+            if !names.is_empty() {
+                let sources = self.index_sources(key, snapshot);
+                facts.index = index.facts(&sources, names.iter().map(String::as_str));
+                let pins = crate::rules::dependencies::pinned_requirements(manifest, text);
+                index.add_pins(&sources, &pins, &mut facts.index);
+            }
+        }
+        facts
+    }
+
+    /// Publishes the diagnostics from the facts known now, unless a newer version arrived.
+    async fn publish_now(&self, uri: &Uri) {
+        let key = convert::uri_key(uri);
         let Some((snapshot, problems)) = self.state.snapshot(&key) else {
             return;
         };
         for p in problems {
             log::warn(&p);
         }
-        let facts = Facts::default();
+        let facts = self.facts_now(&key, &snapshot);
         let diagnostics = features::diagnostics(&snapshot, &facts);
         let enc = self.state.encoding();
         let doc = &snapshot.document;
@@ -79,8 +159,104 @@ impl Backend {
             return;
         }
         self.client
-            .publish_diagnostics(uri, lsp_diags, Some(version))
+            .publish_diagnostics(uri.clone(), lsp_diags, Some(version))
             .await;
+    }
+
+    /// Fast diagnostics now; the slow facts in the background, then diagnostics again.
+    async fn publish(self: &Arc<Self>, uri: Uri, debounce: bool) {
+        self.publish_now(&uri).await;
+        let Some(version) = self
+            .state
+            .document(&convert::uri_key(&uri))
+            .map(|d| d.version)
+        else {
+            return;
+        };
+        let inner = Arc::clone(self);
+        tokio::spawn(async move { inner.slow(uri, version, debounce).await });
+    }
+
+    fn current(&self, key: &str, version: i32) -> bool {
+        self.state
+            .document(key)
+            .is_some_and(|d| d.version == version)
+    }
+
+    async fn slow(self: Arc<Self>, uri: Uri, version: i32, debounce: bool) {
+        let key = convert::uri_key(&uri);
+        if debounce {
+            tokio::time::sleep(DEBOUNCE).await;
+        }
+        if !self.current(&key, version) || self.shutting_down.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some((snapshot, _)) = self.state.snapshot(&key) else {
+            return;
+        };
+        let snapshot = Arc::new(snapshot);
+        if let Some(dir) = snapshot.files.dir().map(std::path::Path::to_path_buf) {
+            let progress = if !self.analyzer.knows(&dir) && self.caps().progress {
+                self.begin_progress("pyproject-lsp: reading the project's Python sources")
+                    .await
+            } else {
+                None
+            };
+            let analyzer = Arc::clone(&self.analyzer);
+            let snap = Arc::clone(&snapshot);
+            let result = tokio::task::spawn_blocking(move || analyzer.python(&snap)).await;
+            if let Some(p) = progress {
+                p.finish().await;
+            }
+            match result {
+                Ok(python) => {
+                    self.python.insert(key.clone(), python);
+                }
+                Err(e) => log::warn(&format!("the Python analysis of {key} failed: {e}")),
+            }
+            if self.current(&key, version) {
+                self.publish_now(&uri).await;
+            }
+        }
+        let Some(index) = self.index.get() else {
+            return;
+        };
+        let names = crate::rules::dependencies::requirement_names(
+            &snapshot.document.manifest,
+            &snapshot.document.text,
+        );
+        if names.is_empty() {
+            return;
+        }
+        let sources = self.index_sources(&key, &snapshot);
+        let missing = names
+            .iter()
+            .any(|n| index.cached(&sources, n).is_none_or(|a| !a.is_definite()));
+        index.wait_all(&sources, &names, INDEX_WAIT).await;
+        if missing && self.current(&key, version) {
+            self.publish_now(&uri).await;
+        }
+    }
+
+    async fn begin_progress(
+        &self,
+        title: &str,
+    ) -> Option<
+        tower_lsp_server::OngoingProgress<
+            tower_lsp_server::Unbounded,
+            tower_lsp_server::NotCancellable,
+        >,
+    > {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let token = NumberOrString::String(format!(
+            "pyproject-lsp/{}",
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        self.client
+            .create_work_done_progress(token.clone())
+            .await
+            .ok()?;
+        Some(self.client.progress(token, title.to_string()).begin().await)
     }
 
     async fn refresh_settings(&self) {
@@ -102,19 +278,98 @@ impl Backend {
             Err(e) => log::warn(&format!("workspace/configuration failed: {e}")),
         }
     }
+
+    async fn after_initialized(self: Arc<Self>) {
+        if self.caps().configuration {
+            self.refresh_settings().await;
+            for key in self.state.uris() {
+                if let Some(uri) = convert::parse_uri(&key) {
+                    self.publish_now(&uri).await;
+                }
+            }
+        }
+        if self.caps().watched_files_dynamic {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String("**/*.py".to_string()),
+                    kind: None,
+                }],
+            };
+            let registration = Registration {
+                id: "pyproject-lsp-python-files".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                log::warn(&format!("could not watch *.py files: {e}"));
+            }
+        }
+        self.update_names().await;
+    }
+
+    /// Fetches the index's list of project names (at most daily) in the background.
+    async fn update_names(self: Arc<Self>) {
+        let Some(index) = self.index.get() else {
+            return;
+        };
+        let settings = self.effective_settings();
+        if settings.offline {
+            let _ = index
+                .load_names(&index::sources_for(
+                    settings.index_url.as_deref(),
+                    &settings.index_extra_urls,
+                    None,
+                    &env,
+                ))
+                .await;
+            return;
+        }
+        let sources = index::sources_for(
+            settings.index_url.as_deref(),
+            &settings.index_extra_urls,
+            None,
+            &env,
+        );
+        let loaded = index.load_names(&sources).await;
+        let progress = if self.caps().progress {
+            self.begin_progress("pyproject-lsp: package names").await
+        } else {
+            None
+        };
+        match index.update_names(&sources).await {
+            Ok(n) => log::info(&format!(
+                "package names: {n} known ({loaded} loaded from disk)"
+            )),
+            Err(e) => log::info(&format!("package names not refreshed: {e}")),
+        }
+        if let Some(p) = progress {
+            p.finish().await;
+        }
+    }
+
+    /// The settings from the client and the environment (no document).
+    fn effective_settings(&self) -> crate::config::Settings {
+        let mut s = crate::config::Settings::default();
+        let _ = s.apply_env(&env);
+        if let Some(c) = self.state.client_settings() {
+            let _ = s.apply_json(&c);
+        }
+        s
+    }
 }
 
 fn apply_log_level(value: &serde_json::Value) {
     let mut s = crate::config::Settings::default();
-    let _ = s.apply_env(&|k| std::env::var(k).ok());
+    let _ = s.apply_env(&env);
     let _ = s.apply_json(value);
     log::set_level(s.log_level);
 }
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let this = &self.0;
         let enc = convert::negotiate(&params);
-        self.state.set_encoding(enc);
+        this.state.set_encoding(enc);
         let text_doc = params.capabilities.text_document.as_ref();
         let snippets = text_doc
             .and_then(|t| t.completion.as_ref())
@@ -127,17 +382,29 @@ impl LanguageServer for Backend {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
-        if let Ok(mut caps) = self.caps.write() {
+        let progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        if let Ok(mut caps) = this.caps.write() {
             *caps = ClientCaps {
                 snippets,
                 configuration,
                 watched_files_dynamic,
+                progress,
             };
         }
         if let Some(options) = params.initialization_options.filter(|o| o.is_object()) {
             apply_log_level(&options);
-            self.state.set_client_settings(Some(options));
+            this.state.set_client_settings(Some(options));
         }
+        let settings = this.effective_settings();
+        let _ = this.index.set(Index::new(
+            index::options(settings.offline, settings.cache_dir.as_deref(), &env),
+            &env,
+        ));
         let triggers = ["\"", "'", "[", ".", "=", ">", "<", "~", "!", ",", " ", ":"]
             .iter()
             .map(|s| s.to_string())
@@ -172,6 +439,7 @@ impl LanguageServer for Backend {
                         work_done_progress_options: Default::default(),
                     },
                 )),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -184,12 +452,13 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         log::info("initialized");
-        let _ = self.caps().watched_files_dynamic;
-        self.refresh_settings().await;
+        // Requests to the client run in a task: a handler waiting on the client must never hold
+        // up shutdown when the client stops answering.
+        tokio::spawn(Arc::clone(&self.0).after_initialized());
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.shutting_down.store(true, Ordering::SeqCst);
+        self.0.shutting_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
@@ -200,18 +469,20 @@ impl LanguageServer for Backend {
         }
         let key = convert::uri_key(&doc.uri);
         let path = convert::uri_path(&doc.uri);
-        self.state
+        self.0
+            .state
             .open(&key, path, Document::new(doc.text, doc.version));
-        self.publish(doc.uri).await;
+        self.0.publish(doc.uri, false).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let this = &self.0;
         let uri = params.text_document.uri;
         if !is_pyproject(&uri) {
             return;
         }
         let key = convert::uri_key(&uri);
-        let Some(current) = self.state.document(&key) else {
+        let Some(current) = this.state.document(&key) else {
             log::warn(&format!(
                 "didChange for a document that is not open: {}",
                 uri.as_str()
@@ -231,20 +502,20 @@ impl LanguageServer for Backend {
         let (next, notes) = current.apply(
             &changes,
             params.text_document.version,
-            self.state.encoding(),
+            this.state.encoding(),
         );
         for note in notes {
             log::warn(&format!("{}: {}", uri.as_str(), note.0));
         }
-        if self.state.replace(&key, next).is_none() {
+        if this.state.replace(&key, next).is_none() {
             return;
         }
-        self.publish(uri).await;
+        this.publish(uri, true).await;
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         if is_pyproject(&params.text_document.uri) {
-            self.publish(params.text_document.uri).await;
+            self.0.publish(params.text_document.uri, false).await;
         }
     }
 
@@ -253,73 +524,124 @@ impl LanguageServer for Backend {
         if !is_pyproject(&uri) {
             return;
         }
-        self.state.close(&convert::uri_key(&uri));
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        let key = convert::uri_key(&uri);
+        self.0.state.close(&key);
+        self.0.python.remove(&key);
+        self.0.sources.remove(&key);
+        self.0
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let this = &self.0;
         // Clients that push settings send them here; others are asked.
         let pushed = params.settings.get("pyproject-lsp").cloned().or_else(|| {
-            Some(params.settings.clone())
-                .filter(|s| s.is_object() && !s.as_object().is_some_and(|o| o.is_empty()))
+            Some(params.settings.clone()).filter(|s| s.as_object().is_some_and(|o| !o.is_empty()))
         });
-        if self.caps().configuration {
-            self.refresh_settings().await;
+        if this.caps().configuration {
+            this.refresh_settings().await;
         } else if let Some(v) = pushed {
             apply_log_level(&v);
-            self.state.set_client_settings(Some(v));
+            this.state.set_client_settings(Some(v));
         }
-        for key in self.state.uris() {
+        this.sources.clear();
+        for key in this.state.uris() {
             if let Some(uri) = convert::parse_uri(&key) {
-                self.publish(uri).await;
+                this.publish(uri, false).await;
+            }
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let this = &self.0;
+        let paths: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|c| convert::uri_path(&c.uri))
+            .collect();
+        this.analyzer.forget(&paths);
+        // Re-check every open pyproject.toml whose project holds a changed file.
+        for key in this.state.uris() {
+            let Some(uri) = convert::parse_uri(&key) else {
+                continue;
+            };
+            let Some(dir) =
+                convert::uri_path(&uri).and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+            else {
+                continue;
+            };
+            if paths.iter().any(|p| p.starts_with(&dir)) {
+                let Some(version) = this.state.document(&key).map(|d| d.version) else {
+                    continue;
+                };
+                let inner = Arc::clone(this);
+                tokio::spawn(async move { inner.slow(uri, version, false).await });
             }
         }
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let this = &self.0;
         let uri = params.text_document_position.text_document.uri;
-        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else {
+        let key = convert::uri_key(&uri);
+        let Some((snapshot, _)) = this.state.snapshot(&key) else {
             return Ok(None);
         };
-        let enc = self.state.encoding();
+        let enc = this.state.encoding();
         let doc = Arc::clone(&snapshot.document);
         let offset = convert::offset(&doc, params.text_document_position.position, enc);
-        let facts = Facts::default();
+        let mut facts = this.facts_now(&key, &snapshot);
+        if let Some(index) = this.index.get() {
+            let names = crate::rules::dependencies::requirement_names(&doc.manifest, &doc.text);
+            let focus = features::dependencies::completion_target(&snapshot, offset);
+            if focus.is_some() {
+                let sources = this.index_sources(&key, &snapshot);
+                facts.index = index
+                    .completion_facts(&sources, &names, focus.as_deref(), COMPLETION_WAIT)
+                    .await;
+            }
+        }
         let completions = features::completion::completions(&snapshot, offset, &facts);
         Ok(Some(convert::completion_response(
             &doc,
             &completions,
             enc,
-            self.caps().snippets,
+            this.caps().snippets,
         )))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let this = &self.0;
         let uri = params.text_document_position_params.text_document.uri;
-        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else {
+        let key = convert::uri_key(&uri);
+        let Some((snapshot, _)) = this.state.snapshot(&key) else {
             return Ok(None);
         };
-        let enc = self.state.encoding();
+        let enc = this.state.encoding();
         let offset = convert::offset(
             &snapshot.document,
             params.text_document_position_params.position,
             enc,
         );
-        let facts = Facts::default();
+        let facts = this.facts_now(&key, &snapshot);
         Ok(features::hover::hover(&snapshot, offset, &facts)
             .map(|h| convert::hover(&snapshot.document, &h, enc)))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let this = &self.0;
         let uri = params.text_document.uri;
-        let Some((snapshot, _)) = self.state.snapshot(&convert::uri_key(&uri)) else {
+        let key = convert::uri_key(&uri);
+        let Some((snapshot, _)) = this.state.snapshot(&key) else {
             return Ok(None);
         };
-        let enc = self.state.encoding();
+        let enc = this.state.encoding();
         let doc = &snapshot.document;
         let range = convert::offset(doc, params.range.start, enc)
             ..convert::offset(doc, params.range.end, enc);
-        let facts = Facts::default();
+        let facts = this.facts_now(&key, &snapshot);
         let diagnostics = features::diagnostics(&snapshot, &facts);
         let mut actions = features::actions::actions(&snapshot, range, &diagnostics, &facts);
         if let Some(only) = &params.context.only {
@@ -336,6 +658,29 @@ impl LanguageServer for Backend {
             actions
                 .iter()
                 .map(|a| convert::code_action(doc, &uri, a, enc))
+                .collect(),
+        ))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let this = &self.0;
+        let key = convert::uri_key(&params.text_document.uri);
+        let Some((snapshot, _)) = this.state.snapshot(&key) else {
+            return Ok(None);
+        };
+        let enc = this.state.encoding();
+        let doc = &snapshot.document;
+        let range = convert::offset(doc, params.range.start, enc)
+            ..convert::offset(doc, params.range.end, enc);
+        let facts = this.facts_now(&key, &snapshot);
+        let hints = features::dependencies::inlay_hints(&snapshot, &facts);
+        let mut by_offset: HashMap<usize, ()> = HashMap::new();
+        Ok(Some(
+            hints
+                .into_iter()
+                .filter(|h| range.contains(&h.offset) || h.offset == range.end)
+                .filter(|h| by_offset.insert(h.offset, ()).is_none())
+                .map(|h| convert::inlay_hint(doc, &h, enc))
                 .collect(),
         ))
     }

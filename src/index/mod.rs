@@ -268,6 +268,12 @@ pub fn facts_blocking(
     else {
         return IndexFacts::default();
     };
+    // Offline, nothing new can arrive: answer from the cache without waiting.
+    let wait = if options.offline {
+        Duration::ZERO
+    } else {
+        Duration::from_secs(3).min(timeout)
+    };
     runtime.block_on(async {
         let index = Index::new(options, &|k| std::env::var(k).ok());
         let _ = index.load_names(sources).await;
@@ -276,7 +282,7 @@ pub fn facts_blocking(
         for name in names {
             let _ = index.cached_metadata(sources, name);
         }
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(3).min(timeout);
+        let deadline = tokio::time::Instant::now() + wait;
         for name in names {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let _ = index.metadata(sources, name, left).await;
