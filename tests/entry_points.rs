@@ -372,3 +372,48 @@ fn completion_offers_modules_then_callables_zero_argument_first() {
         items.iter().map(|i| &i.label).collect::<Vec<_>>()
     );
 }
+
+/// Precision on real projects: `PYPROJECT_LSP_CORPUS_SRC=DIR cargo test --test entry_points --
+/// --ignored corpus`, with DIR made by `python3 ../shared/corpus/fetch.py sources DIR`. Every
+/// entry point of a published project works after `pip install`, so any PP4xx error is ours.
+#[test]
+#[ignore = "needs the unpacked corpus (network to fetch)"]
+fn corpus_has_no_false_errors() {
+    let Ok(dir) = std::env::var("PYPROJECT_LSP_CORPUS_SRC") else {
+        return;
+    };
+    let mut checked = 0;
+    let mut errors = Vec::new();
+    for project in std::fs::read_dir(dir).expect("corpus dir").flatten() {
+        let Some(inner) = std::fs::read_dir(project.path())
+            .ok()
+            .and_then(|mut r| r.next())
+            .and_then(Result::ok)
+        else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(inner.path().join("pyproject.toml")) else {
+            continue;
+        };
+        let (snapshot, facts) = snapshot_and_facts(&inner.path(), &text);
+        checked += facts.entry_points.as_ref().map_or(0, |f| f.entries.len());
+        for d in pyproject_lsp::features::diagnostics(&snapshot, &facts) {
+            if d.code.starts_with("PP4") && d.severity == pyproject_lsp::diagnostic::Severity::Error
+            {
+                errors.push(format!(
+                    "{}: {} {}",
+                    project.file_name().to_string_lossy(),
+                    d.code,
+                    d.message
+                ));
+            }
+        }
+    }
+    assert!(checked > 0);
+    assert!(
+        errors.is_empty(),
+        "{} false errors in {checked} entry points:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}

@@ -576,7 +576,9 @@ fn python_fix(
                 .find(|n| !summary.names.contains_key(n))?;
             let text = std::fs::read_to_string(&location.path).ok()?;
             // Insert after the end of the line where the function's statement ends.
-            let at = text[*stmt_end..]
+            // The file may have changed since it was summarised: never slice blindly.
+            let at = text
+                .get(*stmt_end..)?
                 .find('\n')
                 .map(|i| stmt_end + i + 1)
                 .unwrap_or(text.len());
