@@ -149,3 +149,19 @@ fn corpus_has_no_errors() {
         errors.join("\n")
     );
 }
+
+/// The README's rule table lists every rule with its code and name (it comes from `rules --markdown`).
+#[test]
+fn readme_lists_every_rule() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    let (code, out, _) = cli(&["rules", "--markdown"]);
+    assert_eq!(code, 0);
+    for line in out.lines().skip(2) {
+        assert!(
+            readme.contains(line),
+            "README.md is missing the rule row:\n{line}\n(regenerate with `pyproject-lsp rules --markdown`)"
+        );
+    }
+}
