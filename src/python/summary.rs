@@ -181,6 +181,10 @@ pub fn summarize(source: &str) -> ModuleSummary {
         }
         entry.push(binding);
     }
+    // `__getattr__, __dir__, __all__ = lazy_loader.attach(...)` binds it without a `def`.
+    if summary.names.contains_key("__getattr__") {
+        summary.has_getattr = true;
+    }
     summary
 }
 
@@ -527,11 +531,20 @@ fn class(def: &ast::StmtClassDef, source: &str) -> Class {
     for (name, binding) in members {
         map.entry(name).or_default().push(binding);
     }
-    let bases = def
+    let mut bases: Vec<String> = def
         .arguments
         .as_deref()
         .map(|a| a.args.iter().filter_map(dotted_name).collect())
         .unwrap_or_default();
+    // A metaclass (or any class keyword) or a computed base may add members: mark the class as
+    // open with a base no lookup can resolve, so missing members stay unverified, not errors.
+    if def
+        .arguments
+        .as_deref()
+        .is_some_and(|a| !a.keywords.is_empty() || a.args.iter().any(|b| dotted_name(b).is_none()))
+    {
+        bases.push("<metaclass or computed base>".into());
+    }
     let header_end = def
         .body
         .first()
