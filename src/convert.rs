@@ -77,6 +77,14 @@ fn external_range(path: &Path, r: &std::ops::Range<usize>, enc: Encoding) -> lsp
     }
 }
 
+/// A location in another file (read from disk to convert the byte range).
+pub fn location(loc: &crate::diagnostic::Location, enc: Encoding) -> Option<lsp::Location> {
+    Some(lsp::Location {
+        uri: path_uri(&loc.path)?,
+        range: external_range(&loc.path, &loc.range, enc),
+    })
+}
+
 pub fn diagnostic(doc: &Document, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related

@@ -440,6 +440,11 @@ impl LanguageServer for Backend {
                     },
                 )),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -658,6 +663,52 @@ impl LanguageServer for Backend {
             actions
                 .iter()
                 .map(|a| convert::code_action(doc, &uri, a, enc))
+                .collect(),
+        ))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let this = &self.0;
+        let key = convert::uri_key(&params.text_document_position_params.text_document.uri);
+        let Some((snapshot, _)) = this.state.snapshot(&key) else {
+            return Ok(None);
+        };
+        let enc = this.state.encoding();
+        let offset = convert::offset(
+            &snapshot.document,
+            params.text_document_position_params.position,
+            enc,
+        );
+        let facts = this.facts_now(&key, &snapshot);
+        let Some(target) = features::entry_points::definition(&snapshot, offset, &facts) else {
+            return Ok(None);
+        };
+        Ok(convert::location(&target, enc).map(GotoDefinitionResponse::Scalar))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let this = &self.0;
+        let key = convert::uri_key(&params.text_document.uri);
+        let Some((snapshot, _)) = this.state.snapshot(&key) else {
+            return Ok(None);
+        };
+        let enc = this.state.encoding();
+        let facts = this.facts_now(&key, &snapshot);
+        let links = features::entry_points::links(&snapshot, &facts);
+        Ok(Some(
+            links
+                .iter()
+                .filter_map(|l| {
+                    Some(DocumentLink {
+                        range: convert::range(&snapshot.document, &l.range, enc),
+                        target: Some(convert::path_uri(&l.target)?),
+                        tooltip: Some(format!("Open {}", l.target.display())),
+                        data: None,
+                    })
+                })
                 .collect(),
         ))
     }

@@ -1,0 +1,179 @@
+//! The slow facts through the real server: the Python analysis of a project on disk (entry point
+//! diagnostics, goto definition, document links, a watched `.py` change re-checking), and the
+//! package index on 127.0.0.1 (version completion and an index-backed diagnostic).
+
+mod common;
+#[path = "support/http.rs"]
+mod http;
+
+use common::*;
+use serde_json::{Value, json};
+
+const HEADER: &str = "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"demo\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\n";
+
+fn has_code(p: &Value, code: &str) -> bool {
+    p["diagnostics"]
+        .as_array()
+        .is_some_and(|d| d.iter().any(|d| d["code"] == code))
+}
+
+#[test]
+fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() {
+    let pyproject = format!("{HEADER}\n[project.scripts]\ndemo = \"demo.cli:main\"\n");
+    let (dir, uri) = project(
+        "slow-ep",
+        &pyproject,
+        &[
+            ("src/demo/__init__.py", ""),
+            ("src/demo/cli.py", "def run():\n    return 0\n"),
+        ],
+    );
+    let (mut c, _) = Client::start(Init {
+        root: Some(dir.clone()),
+        ..Init::default()
+    });
+    c.open(&uri, &pyproject);
+    // The fast publish has no Python facts; the slow one reports the missing object.
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && has_code(p, "PP404")
+    });
+    let d = p["diagnostics"]
+        .as_array()
+        .expect("diags")
+        .iter()
+        .find(|d| d["code"] == "PP404")
+        .cloned()
+        .expect("PP404");
+    assert_eq!(d["range"]["start"]["line"], 10, "{d}");
+    // Goto definition on the `cli` segment opens the module file.
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 10, "character": 14 } }),
+    );
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("src/demo/cli.py"),
+        "{def}"
+    );
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(
+        links[0]["target"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("src/demo/cli.py"),
+        "{links}"
+    );
+    // The server asked to watch Python files.
+    assert!(
+        c.server_requests.iter().any(
+            |r| r["method"] == "client/registerCapability" && r.to_string().contains("**/*.py")
+        )
+    );
+    // Define `main`, tell the server, and the error goes away.
+    std::fs::write(
+        dir.join("src/demo/cli.py"),
+        "def run():\n    return 0\n\n\ndef main():\n    return run()\n",
+    )
+    .expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/cli.py")), "type": 2 }] }),
+    );
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && !has_code(p, "PP404")
+    });
+    assert!(
+        p["diagnostics"].as_array().is_some_and(|d| d.is_empty()),
+        "{p}"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn versions_come_from_the_configured_index() {
+    let server = http::Server::start();
+    let body = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/index/simple/requests.json"),
+    )
+    .expect("fixture");
+    let recorded: Value = serde_json::from_slice(&body).expect("json");
+    server.route(
+        "/simple/requests/",
+        http::Reply::new(200, "application/vnd.pypi.simple.v1+json", body),
+    );
+    let options = json!({ "index": { "url": server.url("/simple/") } });
+    let (mut c, _) = Client::start(Init {
+        options,
+        env: vec![("PYPROJECT_LSP_OFFLINE".into(), "0".into())],
+        ..Init::default()
+    });
+    let (text, line, col) = marker(&format!("{HEADER}dependencies = [\"requests>=|\"]\n"));
+    let uri = "file:///tmp/slow-index/pyproject.toml";
+    c.open(uri, &text);
+    let labels = c.completion_labels(uri, line, col);
+    let known: Vec<&str> = recorded["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(!labels.is_empty(), "no versions offered");
+    assert!(
+        labels.iter().all(|l| known.contains(&l.as_str())),
+        "{labels:?}"
+    );
+    // Newest first, by PEP 440; the newest final release of the recording leads.
+    let parsed: Vec<pep440_rs::Version> =
+        labels.iter().map(|l| l.parse().expect("version")).collect();
+    assert!(parsed.windows(2).all(|w| w[0] > w[1]), "{labels:?}");
+    let newest_final = known
+        .iter()
+        .filter_map(|v| v.parse::<pep440_rs::Version>().ok())
+        .filter(|v| !v.any_prerelease())
+        .max()
+        .expect("a final release");
+    assert_eq!(parsed[0], newest_final);
+    // Releases whose files are all yanked are left out.
+    let files = recorded["files"].as_array().expect("files");
+    let yanked: Vec<&str> = known
+        .iter()
+        .copied()
+        .filter(|v| {
+            let mine: Vec<&Value> = files
+                .iter()
+                .filter(|f| {
+                    f["filename"].as_str().is_some_and(|n| {
+                        n.contains(&format!("-{v}.")) || n.contains(&format!("-{v}-"))
+                    })
+                })
+                .collect();
+            !mine.is_empty()
+                && mine
+                    .iter()
+                    .all(|f| f["yanked"].as_bool() == Some(true) || f["yanked"].is_string())
+        })
+        .collect();
+    assert!(!yanked.is_empty(), "the recording has yanked releases");
+    assert!(
+        yanked.iter().all(|y| !labels.iter().any(|l| l == y)),
+        "yanked offered: {yanked:?}"
+    );
+    assert!(server.hits("/simple/requests/") >= 1);
+    // A specifier no release satisfies is reported once the index has answered.
+    c.change(
+        uri,
+        2,
+        json!([{ "text": format!("{HEADER}dependencies = [\"requests>=99\"]\n") }]),
+    );
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && has_code(p, "PP302")
+    });
+    assert!(has_code(&p, "PP302"));
+    c.shutdown();
+}
