@@ -116,8 +116,9 @@ fn flat_layout_and_own_modules() {
         &mut Cache::default(),
     );
     let files: Vec<&str> = facts.files.iter().map(|f| f.relative.as_str()).collect();
-    // The module named after the project is the package; helper.py is still the project's own.
-    assert_eq!(files, ["flatmod.py"]);
+    // What the backend ships (setuptools' flat-layout modules), never setup.py.
+    assert!(files.contains(&"flatmod.py"), "{files:?}");
+    assert!(!files.contains(&"setup.py"), "{files:?}");
     assert!(facts.is_own("helper"));
     assert!(!facts.is_own("attr"));
 }

@@ -102,6 +102,41 @@ fn project_name(project: &Path) -> Option<String> {
     None
 }
 
+/// What the build backend ships (`crate::python::layout`, per backend): package directories
+/// and module files; empty when it cannot tell (then the project name decides).
+fn backend_modules(project: &Path) -> Vec<PathBuf> {
+    use crate::python::layout::{self, ModuleKind};
+    let Ok(text) = fs::read_to_string(project.join("pyproject.toml")) else {
+        return Vec::new();
+    };
+    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+        return Vec::new();
+    };
+    let found = layout::discover(project, doc.as_table());
+    // Beside a real package, loose top-level scripts (`generate_version.py`) are tooling that the
+    // discovery fallback lists; only a module named after the project is the package then.
+    let has_package = found
+        .modules
+        .iter()
+        .any(|m| matches!(m.kind, ModuleKind::Package | ModuleKind::Namespace));
+    let own_name = layout::project_name_module(&found);
+    found
+        .modules
+        .into_iter()
+        .filter(|module| {
+            !has_package
+                || module.kind != ModuleKind::Module
+                || Some(&module.name) == own_name.as_ref()
+        })
+        .filter_map(|module| match module.kind {
+            ModuleKind::Package => module.path.parent().map(Path::to_path_buf),
+            ModuleKind::Module | ModuleKind::Namespace => Some(module.path),
+            ModuleKind::Extension => None,
+        })
+        .filter(|path| path.starts_with(project))
+        .collect()
+}
+
 /// The package the backend will ship by default: `<name>/` or `<name>.py` in `src/` or the
 /// project directory, with the name normalized as an import name.
 fn named_package(project: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
@@ -255,7 +290,16 @@ pub fn package_files(project: &Path, selection: &Selection) -> Vec<PathBuf> {
         let roots = import_roots(project);
         // The package named after the project when there is one; otherwise every top-level
         // package (a directory with `__init__.py`, or any directory below `src/`).
-        if let Some(package) = named_package(project, &roots) {
+        let shipped = backend_modules(project);
+        if !shipped.is_empty() {
+            for module in shipped {
+                if module.is_dir() {
+                    walk(&module, &mut files, true);
+                } else {
+                    files.push(module);
+                }
+            }
+        } else if let Some(package) = named_package(project, &roots) {
             if package.is_dir() {
                 walk(&package, &mut files, true);
             } else {

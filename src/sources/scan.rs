@@ -26,6 +26,9 @@ pub struct Guard {
     pub lazy: bool,
     /// Under a Python 2 test (`if sys.version_info < (3,)`, `if six.PY2`): never runs on Python 3.
     pub python2: bool,
+    /// Names tested by enclosing `if`s (`if cython.compiled:`, `if np is not None:`): an import
+    /// of one of them there depends on the module being present.
+    pub tested: Vec<String>,
 }
 
 /// One absolute import: `import a.b` gives `a.b`; `from a.b import c, d` gives `a.b` with names.
@@ -208,6 +211,11 @@ impl Walker<'_> {
         } else {
             String::new()
         };
+        let mut guard = guard.clone();
+        let top = module.split('.').next().unwrap_or_default();
+        if guard.tested.iter().any(|t| t == top) {
+            guard.optional = true;
+        }
         self.imports.push(Import {
             module,
             names,
@@ -216,7 +224,7 @@ impl Walker<'_> {
             statement,
             statement_text,
             indent,
-            guard: guard.clone(),
+            guard,
         });
     }
 
@@ -251,7 +259,9 @@ impl Walker<'_> {
             Stmt::If(stmt_if) => {
                 let mut rest = guard.clone();
                 let condition = self.condition(&stmt_if.test);
-                self.suite(&stmt_if.body, &merge(&rest, &condition.body));
+                let mut body = merge(&rest, &condition.body);
+                root_names(&stmt_if.test, &mut body.tested);
+                self.suite(&stmt_if.body, &body);
                 rest = merge(&rest, &condition.orelse);
                 for clause in &stmt_if.elif_else_clauses {
                     match &clause.test {
@@ -404,6 +414,21 @@ impl Walker<'_> {
     }
 }
 
+/// The root names of the names and attribute chains in a test expression.
+fn root_names(expr: &Expr, out: &mut Vec<String>) {
+    match expr {
+        Expr::Name(name) => out.push(name.id.to_string()),
+        Expr::Attribute(attr) => root_names(&attr.value, out),
+        Expr::UnaryOp(op) => root_names(&op.operand, out),
+        Expr::BoolOp(op) => op.values.iter().for_each(|v| root_names(v, out)),
+        Expr::Compare(compare) => {
+            root_names(&compare.left, out);
+            compare.comparators.iter().for_each(|c| root_names(c, out));
+        }
+        _ => {}
+    }
+}
+
 /// Combines an outer guard with what an `if` adds.
 fn merge(outer: &Guard, inner: &Guard) -> Guard {
     let mut out = outer.clone();
@@ -411,6 +436,7 @@ fn merge(outer: &Guard, inner: &Guard) -> Guard {
     out.optional |= inner.optional;
     out.lazy |= inner.lazy;
     out.python2 |= inner.python2;
+    out.tested.extend(inner.tested.iter().cloned());
     out.fallback_for.extend(inner.fallback_for.iter().cloned());
     out.min_minor = out.min_minor.max(inner.min_minor);
     out.max_minor = match (out.max_minor, inner.max_minor) {
@@ -621,6 +647,15 @@ mod tests {
         assert_eq!(found[2].1.max_minor, Some(10));
         assert!(found[3].1.optional);
         assert!(found[4].1.lazy);
+    }
+
+    #[test]
+    fn imports_under_a_test_of_the_module_are_optional() {
+        let found = imports(
+            "if cython.compiled:\n    from cython.cimports import x\nif ok:\n    import y\n",
+        );
+        assert!(found[0].1.optional);
+        assert!(!found[1].1.optional);
     }
 
     #[test]
