@@ -18,11 +18,10 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Copies a fixture to a fresh temp dir (fixes write into Python files).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "pp-ep-{name}-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    // A plain name (no characters a file URI would percent-encode), unique per call.
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("pp-ep-{name}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy(&fixture(name), &dir);
     dir
@@ -416,4 +415,129 @@ fn corpus_has_no_false_errors() {
         errors.len(),
         errors.join("\n")
     );
+}
+
+// ---------------------------------------------------------------- through the binary
+
+#[allow(dead_code)]
+mod common;
+
+fn offset_of(text: &str, pos: &serde_json::Value) -> usize {
+    // The fixtures are ASCII, so UTF-16 columns are byte columns.
+    let line = pos["line"].as_u64().unwrap_or(0) as usize;
+    let character = pos["character"].as_u64().unwrap_or(0) as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    start + character
+}
+
+/// Applies an LSP `WorkspaceEdit` (`changes` form) to files on disk; returns the edited texts.
+fn apply_workspace_edit(edit: &serde_json::Value) {
+    let Some(changes) = edit["changes"].as_object() else {
+        panic!("no changes: {edit}")
+    };
+    for (uri, edits) in changes {
+        let path = PathBuf::from(uri.trim_start_matches("file://"));
+        let mut text = std::fs::read_to_string(&path).expect("file");
+        let mut edits: Vec<(usize, usize, String)> = edits
+            .as_array()
+            .expect("edits")
+            .iter()
+            .map(|e| {
+                (
+                    offset_of(&text, &e["range"]["start"]),
+                    offset_of(&text, &e["range"]["end"]),
+                    e["newText"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        edits.sort_by(|a, b| b.0.cmp(&a.0));
+        for (s, e, new) in edits {
+            text.replace_range(s..e, &new);
+        }
+        std::fs::write(&path, text).expect("write");
+    }
+}
+
+#[test]
+fn cli_reports_entry_points_and_fixes_the_scripts_table() {
+    let dir = scratch("hatch-src");
+    let (code, out, err) = common::cli(&["check", dir.to_str().expect("utf8")]);
+    assert_eq!(code, 1, "{err}");
+    for code in [
+        "PP401", "PP402", "PP403", "PP404", "PP405", "PP406", "PP407", "PP408", "PP409", "PP410",
+    ] {
+        assert!(out.contains(&format!("[{code}]")), "{code} missing:\n{out}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let text = "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"demo-app\"\nversion = \"1\"\n\n[project.entry-points.console_scripts]\nlegacy = \"demo_app.cli:main\"\n";
+    let (dir, _) = common::project(
+        "ep-fix",
+        text,
+        &[
+            ("src/demo_app/__init__.py", ""),
+            ("src/demo_app/cli.py", "def main():\n    return 0\n"),
+        ],
+    );
+    let (code, _, _) = common::cli(&["check", "--fix", dir.to_str().expect("utf8")]);
+    let fixed = std::fs::read_to_string(dir.join("pyproject.toml")).expect("read");
+    assert!(
+        fixed.contains("[project.scripts]\nlegacy = \"demo_app.cli:main\""),
+        "{fixed}"
+    );
+    let (code_after, out, _) = common::cli(&["check", dir.to_str().expect("utf8")]);
+    assert!(!out.contains("PP4"), "{out}");
+    assert_eq!((code, code_after), (0, 0), "{out}");
+}
+
+#[test]
+fn lsp_async_fix_edits_the_python_file_and_the_recheck_is_clean() {
+    use common::{Client, Init, file_uri};
+    use serde_json::json;
+    let dir = scratch("async-fix");
+    let pyproject = read(&dir);
+    let uri = file_uri(&dir.join("pyproject.toml"));
+    let (mut c, _) = Client::start(Init {
+        root: Some(dir.clone()),
+        ..Init::default()
+    });
+    c.open(&uri, &pyproject);
+    let has = |p: &serde_json::Value, code: &str| {
+        p["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == code))
+    };
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && has(p, "PP406")
+    });
+    let d = p["diagnostics"]
+        .as_array()
+        .expect("diags")
+        .iter()
+        .find(|d| d["code"] == "PP406")
+        .cloned()
+        .expect("PP406");
+    let actions = c.code_actions(&uri, d["range"].clone(), json!([d]));
+    let action = actions
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.contains("asyncio")))
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    apply_workspace_edit(&action["edit"]);
+    let py = std::fs::read_to_string(dir.join("src/mcp_server/server.py")).expect("py");
+    assert!(py.contains("asyncio.run(main())"), "{py}");
+    let fixed = read(&dir);
+    assert!(fixed.contains("mcp_server.server:run"), "{fixed}");
+    c.change(&uri, 2, json!([{ "text": fixed }]));
+    c.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": file_uri(&dir.join("src/mcp_server/server.py")), "type": 2 }] }));
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && p["version"] == 2 && !has(p, "PP406") && !has(p, "PP404")
+    });
+    assert!(
+        !p["diagnostics"].as_array().is_some_and(|d| d
+            .iter()
+            .any(|d| d["code"].as_str().is_some_and(|c| c.starts_with("PP4")))),
+        "{p}"
+    );
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
 }
