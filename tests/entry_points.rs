@@ -254,8 +254,11 @@ fn poetry_scripts_are_checked_and_backends_resolve() {
         "extension",
     ] {
         let dir = fixture(name);
+        // Compiled targets get a hint (tested below); nothing stronger anywhere.
         assert!(
-            check(&dir, &read(&dir)).is_empty(),
+            check(&dir, &read(&dir))
+                .iter()
+                .all(|d| d.severity == pyproject_lsp::diagnostic::Severity::Hint),
             "{name}: {:?}",
             check(&dir, &read(&dir))
         );
@@ -540,4 +543,25 @@ fn lsp_async_fix_edits_the_python_file_and_the_recheck_is_clean() {
     );
     c.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn compiled_targets_get_a_hint_not_an_error() {
+    for (name, script) in [("maturin", "native"), ("extension", "fast")] {
+        let dir = fixture(name);
+        let text = read(&dir);
+        let (snapshot, facts) = snapshot_and_facts(&dir, &text);
+        let diags: Vec<_> = pyproject_lsp::features::diagnostics(&snapshot, &facts)
+            .into_iter()
+            .filter(|d| d.code.starts_with("PP4"))
+            .collect();
+        let here = on(&text, &diags, script);
+        assert_eq!(codes(&here), ["PP411"], "{name}");
+        assert_eq!(here[0].severity, pyproject_lsp::diagnostic::Severity::Hint);
+        assert!(
+            here[0].message.contains("compiled extension"),
+            "{}",
+            here[0].message
+        );
+    }
 }

@@ -76,6 +76,13 @@ pub const SCRIPTS_GROUP: Rule = Rule {
     summary: "`[project.entry-points.console_scripts]` / `gui_scripts` are not allowed: use `[project.scripts]` / `[project.gui-scripts]`",
 };
 
+pub const UNVERIFIABLE: Rule = Rule {
+    code: "PP411",
+    name: "entry-point-unverifiable",
+    severity: Severity::Hint,
+    summary: "An entry point leads into a compiled extension or generated code that cannot be checked statically",
+};
+
 pub const RULES: &[&Rule] = &[
     &MISSING_CALLABLE,
     &INVALID_REFERENCE,
@@ -87,6 +94,7 @@ pub const RULES: &[&Rule] = &[
     &NOT_CALLABLE,
     &UNKNOWN_EXTRA,
     &SCRIPTS_GROUP,
+    &UNVERIFIABLE,
 ];
 
 /// Where an entry point's reference string is in the document.
@@ -370,7 +378,15 @@ fn resolved(
                 None => d,
             });
         }
-        Outcome::Opaque(_) | Outcome::External(_) => {}
+        // Say so rather than guess: a hint, never an error.
+        Outcome::Opaque(why) => {
+            let range = r
+                .module_range()
+                .map(|m| at(&m))
+                .unwrap_or_else(|| spot.string.clone());
+            out.push(UNVERIFIABLE.diag(range, format!("cannot be checked statically: {why}")));
+        }
+        Outcome::External(_) => {}
     }
 }
 
