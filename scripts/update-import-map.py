@@ -111,6 +111,8 @@ opentelemetry.sdk:opentelemetry-sdk
 zope.interface:zope.interface
 _cffi_backend:cffi
 pymdownx:pymdown-extensions
+griffe:griffe
+griffe:griffelib
 google.auth:google-auth
 google.oauth2:google-auth
 google.api_core:google-api-core
