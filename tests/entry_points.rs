@@ -565,3 +565,26 @@ fn compiled_targets_get_a_hint_not_an_error() {
         );
     }
 }
+
+#[test]
+fn every_prefix_with_stale_facts_never_panics() {
+    // Facts computed from the full file, handed to every half-typed prefix (as the server does
+    // while the slow analysis catches up): rules and features must cope.
+    let dir = fixture("hatch-src");
+    let full = read(&dir);
+    let (_, facts) = snapshot_and_facts(&dir, &full);
+    for end in (0..=full.len()).filter(|i| full.is_char_boundary(*i)) {
+        let text = &full[..end];
+        let doc = Arc::new(Document::new(text.to_string(), 1));
+        let (snapshot, _) = Snapshot::new(Some(dir.join("pyproject.toml")), doc, None);
+        let _ = pyproject_lsp::features::diagnostics(&snapshot, &facts);
+        let _ = pyproject_lsp::features::hover::hover(&snapshot, end, &facts);
+        let _ = pyproject_lsp::features::completion::completions(&snapshot, end, &facts);
+        let _ = pyproject_lsp::features::entry_points::definition(
+            &snapshot,
+            end.saturating_sub(3),
+            &facts,
+        );
+        let _ = pyproject_lsp::features::entry_points::links(&snapshot, &facts);
+    }
+}
