@@ -401,6 +401,15 @@ fn setuptools(layout: &mut Layout, root: &Table) {
             }
         }
     }
+    // Many setuptools projects still configure packages in setup.cfg: its `package_dir` and
+    // `[options.packages.find] where` name the import roots.
+    if package_dir.is_empty()
+        && let Ok(cfg) = std::fs::read_to_string(dir.join("setup.cfg"))
+    {
+        for (k, v) in setup_cfg_package_dir(&cfg) {
+            package_dir.push((k, v));
+        }
+    }
     let base_of = |package_dir: &[(String, String)]| {
         package_dir
             .iter()
@@ -505,6 +514,52 @@ fn setuptools(layout: &mut Layout, root: &Table) {
             .into_iter()
             .filter(|m| !flat_excluded(&m.name)),
     );
+}
+
+/// `package_dir` entries from setup.cfg's `[options]` (`=src`, `pkg = lib`), and `where` of
+/// `[options.packages.find]` as the root mapping when `package_dir` has none.
+fn setup_cfg_package_dir(cfg: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut section = String::new();
+    let mut key = String::new();
+    let mut find_where = None;
+    for line in cfg.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if trimmed.starts_with('[') {
+            section = trimmed.trim_matches(['[', ']']).trim().to_string();
+            key.clear();
+            continue;
+        }
+        let continuation = line.starts_with([' ', '\t']);
+        let value = if continuation {
+            trimmed.to_string()
+        } else {
+            let Some((k, v)) = trimmed.split_once(['=', ':']) else {
+                continue;
+            };
+            key = k.trim().to_string();
+            v.trim().to_string()
+        };
+        if value.is_empty() {
+            continue;
+        }
+        if section == "options" && key == "package_dir" {
+            // `=src` or `pkg = lib` (the first `=` separates name and directory).
+            let (name, path) = value.split_once('=').unwrap_or(("", value.as_str()));
+            out.push((name.trim().to_string(), path.trim().to_string()));
+        } else if section == "options.packages.find" && key == "where" {
+            find_where = Some(value);
+        }
+    }
+    if !out.iter().any(|(k, _)| k.is_empty())
+        && let Some(w) = find_where
+    {
+        out.push((String::new(), w));
+    }
+    out
 }
 
 /// Names setuptools' flat-layout discovery leaves out.
@@ -1164,6 +1219,23 @@ mod tests {
         assert!(!glob_match("pkg", "pkgx"));
         assert_eq!(literal_prefix("/src/pkg/**/*.py"), "src/pkg");
         assert_eq!(module_name_from_project("My-Pkg.x"), "my_pkg_x");
+    }
+
+    #[test]
+    fn setup_cfg_roots() {
+        let cfg = "[metadata]\nname = x\n\n[options]\npackage_dir =\n    =lib\n    extra = other/extra\npackages = find:\n";
+        assert_eq!(
+            setup_cfg_package_dir(cfg),
+            vec![
+                (String::new(), "lib".into()),
+                ("extra".into(), "other/extra".into())
+            ]
+        );
+        let cfg = "[options]\npackages = find:\n[options.packages.find]\nwhere = source\n";
+        assert_eq!(
+            setup_cfg_package_dir(cfg),
+            vec![(String::new(), "source".into())]
+        );
     }
 
     #[test]
