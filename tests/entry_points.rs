@@ -422,7 +422,6 @@ fn corpus_has_no_false_errors() {
 
 // ---------------------------------------------------------------- through the binary
 
-#[allow(dead_code)]
 mod common;
 
 fn offset_of(text: &str, pos: &serde_json::Value) -> usize {
@@ -453,7 +452,7 @@ fn apply_workspace_edit(edit: &serde_json::Value) {
                 )
             })
             .collect();
-        edits.sort_by(|a, b| b.0.cmp(&a.0));
+        edits.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (s, e, new) in edits {
             text.replace_range(s..e, &new);
         }
