@@ -74,7 +74,11 @@ pub fn definition(snapshot: &Snapshot, offset: usize, facts: &Facts) -> Option<L
     match part {
         Part::Module(i) => {
             let path = entry.module_paths.get(i)?.clone()?;
-            if path.is_dir() || path.extension().is_some_and(|e| e == "toml") {
+            // Namespace directories and native modules have no file to open (and features do no I/O).
+            if !path
+                .extension()
+                .is_some_and(|e| e == "py" || e == "pyi" || e == "pyx")
+            {
                 return None;
             }
             Some(Location { path, range: 0..0 })
