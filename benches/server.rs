@@ -8,6 +8,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,13 @@ use pyproject_lsp::features;
 use pyproject_lsp::rules::Facts;
 use pyproject_lsp::state::Snapshot;
 use serde_json::json;
+
+/// Prints a line to stdout (the crate denies `println!`, which would corrupt an LSP stream).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 fn corpus_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pyprojects")
@@ -76,7 +84,7 @@ fn snapshot(text: &str) -> Snapshot {
 }
 
 fn row(name: &str, (median, p90): (Duration, Duration)) {
-    println!(
+    out!(
         "{name:<58} median {:>9.3} ms   p90 {:>9.3} ms",
         median.as_secs_f64() * 1e3,
         p90.as_secs_f64() * 1e3
@@ -91,7 +99,7 @@ fn main() {
         .cloned()
         .unwrap_or_default();
     let facts = Facts::default();
-    println!(
+    out!(
         "pyproject-lsp foundation benchmark ({} corpus files)\n",
         corpus.len()
     );
@@ -196,7 +204,7 @@ fn main() {
             .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
             .unwrap_or_else(|| "?".into())
     };
-    println!(
+    out!(
         "\nserver with 20 open documents: VmHWM (peak RSS) {} kB, VmRSS {} kB",
         field("VmHWM:"),
         field("VmRSS:")

@@ -478,7 +478,7 @@ fn missing_python_classifiers_are_added_in_order() {
     assert_eq!(
         fixed,
         with_classifiers(
-            "    \"Programming Language :: Python :: 3.11\",\n    \"Programming Language :: Python :: 3.12\",\n    \"Programming Language :: Python :: 3.13\",\n    \"Programming Language :: Python :: 3.14\",\n    \"Typing :: Typed\",\n"
+            "    \"Programming Language :: Python :: 3.11\",\n    \"Programming Language :: Python :: 3.12\",\n    \"Programming Language :: Python :: 3.13\",\n    \"Programming Language :: Python :: 3.14\",\n    \"Programming Language :: Python :: 3.15\",\n    \"Typing :: Typed\",\n"
         )
     );
     c.shutdown();

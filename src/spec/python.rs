@@ -7,10 +7,10 @@ use std::str::FromStr;
 
 use pep440_rs::{Version, VersionSpecifiers};
 
-/// The newest Python 3 minor version with a final release.
-pub const LATEST_MINOR: u64 = 14;
+/// The newest Python 3 minor version with a final release (3.15.0: 2026-10-01).
+pub const LATEST_MINOR: u64 = 15;
 /// The newest minor version we know of at all (in development).
-pub const NEWEST_KNOWN_MINOR: u64 = 15;
+pub const NEWEST_KNOWN_MINOR: u64 = 16;
 
 /// (minor, end of life as (year, month, day)).
 pub static END_OF_LIFE: &[(u64, (i32, u32, u32))] = &[
@@ -24,6 +24,7 @@ pub static END_OF_LIFE: &[(u64, (i32, u32, u32))] = &[
     (13, (2029, 10, 1)),
     (14, (2030, 10, 1)),
     (15, (2031, 10, 1)),
+    (16, (2032, 10, 1)),
 ];
 
 /// Whether Python 3.`minor` is past its end of life on `today`.
