@@ -136,6 +136,19 @@ impl Inner {
         facts
     }
 
+    /// The snapshot, offset, facts and encoding for a request at a position.
+    fn at(
+        &self,
+        params: &TextDocumentPositionParams,
+    ) -> Option<(Snapshot, usize, Facts, crate::document::Encoding)> {
+        let key = convert::uri_key(&params.text_document.uri);
+        let (snapshot, _) = self.state.snapshot(&key)?;
+        let enc = self.state.encoding();
+        let offset = convert::offset(&snapshot.document, params.position, enc);
+        let facts = self.facts_now(&key, &snapshot);
+        Some((snapshot, offset, facts, enc))
+    }
+
     /// Publishes the diagnostics from the facts known now, unless a newer version arrived.
     async fn publish_now(&self, uri: &Uri) {
         let key = convert::uri_key(uri);
@@ -618,19 +631,10 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let this = &self.0;
-        let uri = params.text_document_position_params.text_document.uri;
-        let key = convert::uri_key(&uri);
-        let Some((snapshot, _)) = this.state.snapshot(&key) else {
+        let Some((snapshot, offset, facts, enc)) = self.0.at(&params.text_document_position_params)
+        else {
             return Ok(None);
         };
-        let enc = this.state.encoding();
-        let offset = convert::offset(
-            &snapshot.document,
-            params.text_document_position_params.position,
-            enc,
-        );
-        let facts = this.facts_now(&key, &snapshot);
         Ok(features::hover::hover(&snapshot, offset, &facts)
             .map(|h| convert::hover(&snapshot.document, &h, enc)))
     }
@@ -671,18 +675,10 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let this = &self.0;
-        let key = convert::uri_key(&params.text_document_position_params.text_document.uri);
-        let Some((snapshot, _)) = this.state.snapshot(&key) else {
+        let Some((snapshot, offset, facts, enc)) = self.0.at(&params.text_document_position_params)
+        else {
             return Ok(None);
         };
-        let enc = this.state.encoding();
-        let offset = convert::offset(
-            &snapshot.document,
-            params.text_document_position_params.position,
-            enc,
-        );
-        let facts = this.facts_now(&key, &snapshot);
         let Some(target) = features::entry_points::definition(&snapshot, offset, &facts) else {
             return Ok(None);
         };

@@ -831,25 +831,27 @@ impl Parser<'_> {
         }
     }
 
+    /// Skips whitespace, newlines, comments and commas between items, moving `end` past them.
+    fn skip_separators(&mut self, end: &mut usize) {
+        while matches!(
+            self.peek_kind(),
+            Some(
+                TokenKind::Whitespace | TokenKind::Newline | TokenKind::Comment | TokenKind::Comma
+            )
+        ) {
+            if let Some(t) = self.peek() {
+                *end = self.span(t).end;
+            }
+            self.pos += 1;
+        }
+    }
+
     fn array(&mut self, start: usize, depth: usize) -> Value {
         self.pos += 1;
         let mut items = Vec::new();
         let mut end = start + 1;
         loop {
-            while matches!(
-                self.peek_kind(),
-                Some(
-                    TokenKind::Whitespace
-                        | TokenKind::Newline
-                        | TokenKind::Comment
-                        | TokenKind::Comma
-                )
-            ) {
-                if let Some(t) = self.peek() {
-                    end = self.span(t).end;
-                }
-                self.pos += 1;
-            }
+            self.skip_separators(&mut end);
             let Some(token) = self.peek() else {
                 return Value {
                     span: start..self.text.len(),
@@ -938,20 +940,7 @@ impl Parser<'_> {
         let mut entries = Vec::new();
         let mut end = start + 1;
         loop {
-            while matches!(
-                self.peek_kind(),
-                Some(
-                    TokenKind::Whitespace
-                        | TokenKind::Newline
-                        | TokenKind::Comment
-                        | TokenKind::Comma
-                )
-            ) {
-                if let Some(t) = self.peek() {
-                    end = self.span(t).end;
-                }
-                self.pos += 1;
-            }
+            self.skip_separators(&mut end);
             let Some(token) = self.peek() else {
                 return Value {
                     span: start..self.text.len(),

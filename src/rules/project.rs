@@ -420,20 +420,9 @@ fn people(cx: &Context, dotted: &str, item: &Item, span: Range<usize>, out: &mut
                         tables.push((Some(vspan), t as &dyn toml_edit::TableLike))
                     }
                     Value::String(s) => {
-                        let (name, email) = split_person(s.value());
-                        let mut fields = Vec::new();
-                        if let Some(n) = &name {
-                            fields.push(format!("name = {}", edit::quote(n)));
-                        }
-                        if let Some(e) = &email {
-                            fields.push(format!("email = {}", edit::quote(e)));
-                        }
                         let fix = Fix::safe(
                             "Convert to a { name, email } table",
-                            vec![Edit::replace(
-                                vspan.clone(),
-                                format!("{{ {} }}", fields.join(", ")),
-                            )],
+                            vec![Edit::replace(vspan.clone(), person_table(s.value()))],
                         );
                         out.push(
                             INVALID_TYPE
@@ -450,19 +439,11 @@ fn people(cx: &Context, dotted: &str, item: &Item, span: Range<usize>, out: &mut
             tables
         }
         Item::Value(Value::String(s)) => {
-            let (name, email) = split_person(s.value());
-            let mut fields = Vec::new();
-            if let Some(n) = &name {
-                fields.push(format!("name = {}", edit::quote(n)));
-            }
-            if let Some(e) = &email {
-                fields.push(format!("email = {}", edit::quote(e)));
-            }
             let fix = Fix::safe(
                 "Convert to an array of { name, email } tables",
                 vec![Edit::replace(
                     span.clone(),
-                    format!("[{{ {} }}]", fields.join(", ")),
+                    format!("[{}]", person_table(s.value())),
                 )],
             );
             out.push(INVALID_TYPE.diag(span, format!("`{dotted}` must be an array of tables with `name` and/or `email`, not a string.")).with_fix(fix));
@@ -508,6 +489,19 @@ fn people(cx: &Context, dotted: &str, item: &Item, span: Range<usize>, out: &mut
         }
     }
     let _ = cx;
+}
+
+/// `"Jane Doe <jane@example.org>"` as an inline table `{ name = "Jane Doe", email = "..." }`.
+fn person_table(s: &str) -> String {
+    let (name, email) = split_person(s);
+    let mut fields = Vec::new();
+    if let Some(n) = &name {
+        fields.push(format!("name = {}", edit::quote(n)));
+    }
+    if let Some(e) = &email {
+        fields.push(format!("email = {}", edit::quote(e)));
+    }
+    format!("{{ {} }}", fields.join(", "))
 }
 
 /// `"Jane Doe <jane@example.org>"` → (Some("Jane Doe"), Some("jane@example.org")).
