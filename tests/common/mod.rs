@@ -39,6 +39,8 @@ pub struct Init {
     pub configuration: bool,
     pub root: Option<PathBuf>,
     pub env: Vec<(String, String)>,
+    /// Leave `PYPROJECT_LSP_OFFLINE` unset (for tests that serve an index on 127.0.0.1).
+    pub online: bool,
 }
 
 impl Default for Init {
@@ -50,6 +52,7 @@ impl Default for Init {
             configuration: false,
             root: None,
             env: Vec::new(),
+            online: false,
         }
     }
 }
@@ -62,8 +65,12 @@ impl Client {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .env("PYPROJECT_LSP_CACHE_DIR", &cache)
-            .env("PYPROJECT_LSP_OFFLINE", "1");
+            .env("PYPROJECT_LSP_CACHE_DIR", &cache);
+        if init.online {
+            cmd.env_remove("PYPROJECT_LSP_OFFLINE");
+        } else {
+            cmd.env("PYPROJECT_LSP_OFFLINE", "1");
+        }
         for (k, v) in &init.env {
             cmd.env(k, v);
         }
