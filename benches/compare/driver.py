@@ -237,11 +237,12 @@ def big_file(base, corpus, lines):
             key = name if name not in seen else f"{name}-{f.stem}"
             chunk = []
             emit_table(chunk, f"tool.{json.dumps(key)}", table)
-            if len(out) + len(chunk) > lines:
+            count = lambda xs: sum(x.count("\n") + 1 for x in xs)
+            if count(out) + count(chunk) > lines:
                 continue
             seen.add(key)
             out.extend(chunk)
-    while len(out) < lines:
+    while sum(x.count("\n") + 1 for x in out) < lines:
         out.append("# padding")
     return "\n".join(out) + "\n"
 
