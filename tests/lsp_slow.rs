@@ -25,7 +25,10 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
         &pyproject,
         &[
             ("src/demo/__init__.py", ""),
-            ("src/demo/cli.py", "def run():\n    return 0\n"),
+            (
+                "src/demo/cli.py",
+                "import yaml\n\n\ndef run():\n    return 0\n",
+            ),
         ],
     );
     let (mut c, _) = Client::start(Init {
@@ -45,6 +48,26 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
         .cloned()
         .expect("PP404");
     assert_eq!(d["range"]["start"]["line"], 10, "{d}");
+    // The import scan ran too: `yaml` is used but no dependency provides it (PyYAML).
+    let undeclared = p["diagnostics"]
+        .as_array()
+        .expect("diags")
+        .iter()
+        .find(|d| d["code"] == "PP601")
+        .cloned()
+        .expect("PP601");
+    assert!(
+        undeclared["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("PyYAML"),
+        "{undeclared}"
+    );
+    let site = undeclared["relatedInformation"][0]["location"]["uri"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(site.ends_with("src/demo/cli.py"), "{undeclared}");
     // Goto definition on the `cli` segment opens the module file.
     let def = c.request(
         "textDocument/definition",
