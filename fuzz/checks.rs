@@ -89,13 +89,17 @@ pub fn analysis(data: &[u8]) {
     let (snapshot, _) = Snapshot::new(None, Arc::new(Document::new(text.clone(), 1)), None);
     let facts = Facts::default();
     let _ = features::diagnostics(&snapshot, &facts);
-    // Every offset on short inputs, a few dozen spread over long ones (byte offsets that are not char
-    // boundaries included: the server clamps, but the features must not rely on it).
+    // Every offset on short inputs, a few dozen spread over long ones; moved back to a char
+    // boundary, as the server's position conversion (a rope) always gives one.
     let step = (text.len() / 48).max(1);
     let mut offset = 0;
     while offset <= text.len() {
-        let _ = features::completion::completions(&snapshot, offset, &facts);
-        let _ = features::hover::hover(&snapshot, offset, &facts);
+        let mut at = offset;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let _ = features::completion::completions(&snapshot, at, &facts);
+        let _ = features::hover::hover(&snapshot, at, &facts);
         offset += step;
     }
 }

@@ -252,9 +252,12 @@ fn in_comment(before: &str) -> bool {
 fn key_cursor(table: Vec<String>, text: &str, offset: usize) -> Cursor {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
+    // Step over the whole character that ends the key: it may be several bytes long (fuzzing).
     let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .map_or(line_start, |i| line_start + i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .map_or(line_start, |(i, c)| line_start + i + c.len_utf8());
     let end = text[offset..]
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         .map_or(text.len(), |i| offset + i);
@@ -450,8 +453,12 @@ fn value_cursor(
             // Inside `{ ... }` but not on an entry: a key position in the inline table.
             let before = &text[value.span.start..offset];
             let start = before
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-                .map_or(value.span.start, |i| value.span.start + i + 1);
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .map_or(value.span.start, |(i, c)| {
+                    value.span.start + i + c.len_utf8()
+                });
             Cursor::Key {
                 table: key,
                 prefix: text[start..offset].to_string(),
