@@ -18,7 +18,7 @@ for target in analysis edits; do
   echo "fuzz: $target for ${seconds}s"
   log=$(mktemp)
   status=0
-  cargo +nightly fuzz run "$target" -- -max_total_time="$seconds" -max_len=65536 >"$log" 2>&1 || status=$?
+  cargo +nightly fuzz run "$target" -- -max_total_time="$seconds" -max_len=4096 >"$log" 2>&1 || status=$?
   grep -E '^(#[0-9]+ +DONE|Done|==|SUMMARY|thread)' "$log" || tail -n 20 "$log"
   rm -f "$log"
   if [ "$status" -ne 0 ]; then
