@@ -7,6 +7,7 @@
 
 pub mod edit;
 pub mod outline;
+pub mod requirement;
 
 use std::ops::Range;
 

@@ -1,8 +1,6 @@
 //! PP14x, `[build-system]`: present, with `requires` and `build-backend`, and a backend that the
 //! requirements actually provide.
 
-use std::str::FromStr;
-
 use toml_edit::{Item, Value};
 
 use super::project::normalize_name;
@@ -91,7 +89,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let required: Vec<String> = requires
         .iter()
-        .filter_map(|(s, _)| pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(s).ok())
+        .filter_map(|(s, _)| crate::manifest::requirement::parse(s).ok())
         .map(|r| normalize_name(r.name.as_ref()))
         .collect();
     let Some(backend_item) = table.get("build-backend") else {

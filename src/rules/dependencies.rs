@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use pep440_rs::{Version, VersionSpecifiers};
-use pep508_rs::{Requirement, VersionOrUrl};
+use pep508_rs::VersionOrUrl;
 use toml_edit::Item;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
@@ -485,7 +485,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let elsewhere = non_index_sources(cx.manifest);
     let floor = project_floor(cx.manifest);
     for located in requirement_strings(cx.manifest, cx.text) {
-        let Ok(req) = Requirement::<pep508_rs::VerbatimUrl>::from_str(&located.text) else {
+        let Ok(req) = crate::manifest::requirement::parse(&located.text) else {
             continue;
         };
         let name = normalize(req.name.as_ref());

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::str::FromStr;
 
 use pep508_rs::{Requirement, VersionOrUrl};
 use toml_edit::{Item, Value};
@@ -201,7 +200,7 @@ fn check_requirement(
     let content = crate::manifest::string_content_span(cx.text, span);
     // Offsets inside the string map to the document only when the string has no escapes.
     let verbatim = cx.slice(&content) == s;
-    match Requirement::from_str(s) {
+    match crate::manifest::requirement::parse(s) {
         Ok(req) => {
             if kind == ListKind::Published
                 && matches!(req.version_or_url, Some(VersionOrUrl::Url(_)))
@@ -338,7 +337,7 @@ fn missing_comma(s: &str) -> Option<String> {
         out.push(';');
         out.push_str(m);
     }
-    (changed && Requirement::<pep508_rs::VerbatimUrl>::from_str(&out).is_ok()).then_some(out)
+    (changed && crate::manifest::requirement::parse(&out).is_ok()).then_some(out)
 }
 
 /// Reports names that collide after normalization in a table (extras, groups).
