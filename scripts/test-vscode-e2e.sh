@@ -30,6 +30,7 @@ install_apt() {
   command -v chromium >/dev/null || need+=(chromium)
   command -v rg >/dev/null || need+=(ripgrep)
   command -v curl >/dev/null || need+=(curl)
+  command -v ps >/dev/null || need+=(procps)
   command -v make >/dev/null && command -v g++ >/dev/null || need+=(build-essential)
   command -v pkg-config >/dev/null || need+=(pkg-config)
   for dev in libx11-dev libxkbfile-dev libsecret-1-dev libkrb5-dev; do

@@ -15,6 +15,8 @@ cd "$EXT"
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
 log() { printf '== %s\n' "$*" >&2; }
+# The names inside a .vsix (a zip), one a line. python3 rather than unzip: a clean machine has no unzip.
+vsix_names() { python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; }
 
 log "npm ci"
 npm ci --loglevel=error >&2
@@ -28,8 +30,9 @@ rm -rf server
 log "package (universal, server from the setting or PATH)"
 npm run --silent package -- -o "$OUT/pyproject-lsp-$version.vsix" </dev/null >&2
 # The package holds the bundle, the manifest, README, licences and icon: nothing from node_modules or src.
-unzip -l "$OUT/pyproject-lsp-$version.vsix" | grep -q 'extension/dist/extension.js' || { echo "FAIL: bundle missing" >&2; exit 1; }
-if unzip -l "$OUT/pyproject-lsp-$version.vsix" | grep -qE 'node_modules/|extension/src/|\.map$'; then
+names=$(vsix_names "$OUT/pyproject-lsp-$version.vsix")
+grep -qx 'extension/dist/extension.js' <<<"$names" || { echo "FAIL: bundle missing" >&2; exit 1; }
+if grep -qE 'node_modules/|extension/src/|\.map$' <<<"$names"; then
   echo "FAIL: the .vsix contains sources or node_modules" >&2
   exit 1
 fi
@@ -51,7 +54,7 @@ if [ -x "$SERVER_BINARY" ]; then
     chmod 755 server/pyproject-lsp
     trap 'rm -rf "$EXT/server"' EXIT
     npm run --silent package -- --target "$target" -o "$OUT/pyproject-lsp-$target-$version.vsix" </dev/null >&2
-    unzip -l "$OUT/pyproject-lsp-$target-$version.vsix" | grep -q 'extension/server/pyproject-lsp$' ||
+    grep -qx 'extension/server/pyproject-lsp' <<<"$(vsix_names "$OUT/pyproject-lsp-$target-$version.vsix")" ||
       { echo "FAIL: server binary missing from the $target package" >&2; exit 1; }
     echo "$OUT/pyproject-lsp-$target-$version.vsix"
   fi
