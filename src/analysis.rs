@@ -73,16 +73,21 @@ impl Analyzer {
     }
 }
 
-/// Adds the Python facts and the schema overrides to `facts`; problems with schema settings are
-/// returned for the log.
-pub fn complete_facts(snapshot: &Snapshot, python: &PythonFacts, facts: &mut Facts) -> Vec<String> {
+/// Adds the Python facts and the schema overrides (URL schemas as `fetched` has them) to
+/// `facts`; problems with schema settings are returned for the log.
+pub fn complete_facts(
+    snapshot: &Snapshot,
+    python: &PythonFacts,
+    fetched: crate::schema::UrlText<'_>,
+    facts: &mut Facts,
+) -> Vec<String> {
     facts.entry_points = python.entry_points.clone();
     facts.sources = python.sources.clone();
     if snapshot.settings.schemas.is_empty() {
         return Vec::new();
     }
     let (overrides, problems) =
-        crate::schema::overrides_from_settings(&snapshot.settings, snapshot.project_dir());
+        crate::schema::overrides_from_settings(&snapshot.settings, snapshot.project_dir(), fetched);
     facts.tool_schemas = Some(overrides);
     problems
 }
@@ -92,9 +97,22 @@ pub fn complete_facts(snapshot: &Snapshot, python: &PythonFacts, facts: &mut Fac
 pub fn cli_facts(snapshot: &Snapshot, analyzer: &Analyzer) -> (Facts, Vec<String>) {
     let mut facts = Facts::default();
     let python = analyzer.python(snapshot);
-    let problems = complete_facts(snapshot, &python, &mut facts);
     let env = |k: &str| std::env::var(k).ok();
     let settings = &snapshot.settings;
+    let urls = crate::schema::urls_in_settings(settings);
+    let schemas = crate::index::schemas_blocking(
+        crate::index::options(settings.offline, settings.cache_dir.as_deref(), &env),
+        &urls,
+        std::time::Duration::from_secs(15),
+    );
+    let fetched = |url: &str| match schemas.get(url) {
+        Some(result) => result.clone().map(Some),
+        None => Err(format!(
+            "{}: no answer in time",
+            crate::index::auth::redact(url)
+        )),
+    };
+    let problems = complete_facts(snapshot, &python, &fetched, &mut facts);
     let manifest = &snapshot.document.manifest;
     let text = &snapshot.document.text;
     let names = crate::rules::dependencies::requirement_names(manifest, text);

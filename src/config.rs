@@ -138,7 +138,7 @@ pub static KEYS: &[(&str, &str)] = &[
     ),
     (
         "schemas",
-        "Extra or replacement `[tool.*]` schemas: `[{ \"tool\": \"x\", \"path\": \"schema.json\" }]`.",
+        "Extra or replacement `[tool.*]` schemas: `[{ \"tool\": \"x\", \"path\": \"schema.json\" }]`, or `\"url\"` instead of `\"path\"` (fetched once and cached).",
     ),
     (
         "logLevel",

@@ -119,7 +119,11 @@ impl Inner {
             .get(key)
             .map(|p| p.value().clone())
             .unwrap_or_default();
-        for problem in analysis::complete_facts(snapshot, &python, &mut facts) {
+        let fetched = |url: &str| match self.index.get() {
+            Some(index) => index.cached_schema(url),
+            None => Err("the package index client is not set up".to_string()),
+        };
+        for problem in analysis::complete_facts(snapshot, &python, &fetched, &mut facts) {
             log::warn(&problem);
         }
         if let Some(index) = self.index.get() {
@@ -234,6 +238,19 @@ impl Inner {
         let Some(index) = self.index.get() else {
             return;
         };
+        // `[tool.*]` schemas named by URL: fetched once, then the tool tables are checked again.
+        let urls = crate::schema::urls_in_settings(&snapshot.settings);
+        if urls
+            .iter()
+            .any(|u| matches!(index.cached_schema(u), Ok(None)))
+        {
+            for url in &urls {
+                let _ = index.schema(url, INDEX_WAIT).await;
+            }
+            if self.current(&key, version) {
+                self.publish_now(&uri).await;
+            }
+        }
         let names = crate::rules::dependencies::requirement_names(
             &snapshot.document.manifest,
             &snapshot.document.text,

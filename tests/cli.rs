@@ -150,6 +150,20 @@ fn corpus_has_no_errors() {
     );
 }
 
+/// The README's settings table has a row for every setting the server reads.
+#[test]
+fn readme_lists_every_setting() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    for (key, _) in pyproject_lsp::config::KEYS {
+        assert!(
+            readme.contains(&format!("| `{key}` |")),
+            "README.md's settings table has no row for `{key}`"
+        );
+    }
+}
+
 /// The README's rule table lists every rule with its code and name (it comes from `rules --markdown`).
 #[test]
 fn readme_lists_every_rule() {

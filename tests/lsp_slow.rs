@@ -1,6 +1,7 @@
 //! The slow facts through the real server: the Python analysis of a project on disk (entry point
 //! diagnostics, goto definition, document links, a watched `.py` change re-checking), and the
-//! package index on 127.0.0.1 (version completion and an index-backed diagnostic).
+//! package index on 127.0.0.1 (version completion and an index-backed diagnostic), and a
+//! `[tool.*]` schema that the settings name by URL (fetched once, cached on disk, faults reported).
 
 mod common;
 #[path = "support/http.rs"]
@@ -199,4 +200,165 @@ fn versions_come_from_the_configured_index() {
     });
     assert!(has_code(&p, "PP302"));
     c.shutdown();
+}
+
+const MYTOOL_SCHEMA: &str = r#"{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["low","high"],"description":"How loud."}}}"#;
+
+#[test]
+fn a_tool_schema_named_by_url_is_fetched_once_and_kept_on_disk() {
+    let server = http::Server::start();
+    server.route("/schemas/mytool.json", http::Reply::json(MYTOOL_SCHEMA));
+    let url = server.url("/schemas/mytool.json");
+    let cache = tempdir("schema-url-cache");
+    let options = json!({ "schemas": [{ "tool": "mytool", "url": url }] });
+    let start = |offline: &str| {
+        Client::start(Init {
+            options: options.clone(),
+            env: vec![
+                ("PYPROJECT_LSP_OFFLINE".into(), offline.into()),
+                (
+                    "PYPROJECT_LSP_CACHE_DIR".into(),
+                    cache.display().to_string(),
+                ),
+            ],
+            ..Init::default()
+        })
+        .0
+    };
+    let uri = "file:///tmp/schema-url/pyproject.toml";
+    let text = format!("{HEADER}\n[tool.mytool]\nlevel = \"loud\"\n");
+    let mut c = start("0");
+    c.open(uri, &text);
+    // The bundled catalogue has no `mytool`: the PP704 comes from the fetched schema.
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && has_code(p, "PP704")
+    });
+    assert!(has_code(&p, "PP704"), "{p}");
+    let hover = c.hover(uri, text.lines().count() as u32 - 1, 2);
+    assert!(hover.to_string().contains("How loud."), "{hover}");
+    c.change(uri, 2, json!([{ "text": text.replace("loud", "high") }]));
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["version"] == 2
+    });
+    assert!(!has_code(&p, "PP704"), "{p}");
+    c.shutdown();
+    assert_eq!(server.hits("/schemas/mytool.json"), 1, "fetched once");
+
+    // A new server with the network off still has it, from the disk cache.
+    let mut c = start("1");
+    c.open(uri, &text);
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && has_code(p, "PP704")
+    });
+    assert!(has_code(&p, "PP704"), "{p}");
+    c.shutdown();
+    assert_eq!(
+        server.hits("/schemas/mytool.json"),
+        1,
+        "served from the cache"
+    );
+}
+
+#[test]
+fn a_tool_schema_url_that_fails_is_reported_and_checks_nothing() {
+    let server = http::Server::start();
+    server.route("/schemas/500.json", http::Reply::status(500));
+    server.route(
+        "/schemas/garbage.json",
+        http::Reply::json("{\"type\": \"object\", \"propert"),
+    );
+    server.route(
+        "/schemas/cut.json",
+        http::Reply::json(MYTOOL_SCHEMA).truncated(),
+    );
+    server.route(
+        "/schemas/slow.json",
+        http::Reply::json(MYTOOL_SCHEMA).delayed(std::time::Duration::from_secs(60)),
+    );
+    for (path, says) in [
+        ("/schemas/500.json", "HTTP 500"),
+        ("/schemas/garbage.json", "not valid JSON"),
+        ("/schemas/cut.json", "cut short"),
+    ] {
+        let (dir, _) = project(
+            "schema-url-fault",
+            &format!(
+                "{HEADER}\n[tool.mytool]\nlevel = \"loud\"\n\n[tool.pyproject-lsp]\nschemas = [{{ tool = \"mytool\", url = \"{}\" }}]\n",
+                server.url(path)
+            ),
+            &[],
+        );
+        let out = std::process::Command::new(binary())
+            .args(["check", "pyproject.toml"])
+            .current_dir(&dir)
+            .env("PYPROJECT_LSP_OFFLINE", "0")
+            .env("PYPROJECT_LSP_CACHE_DIR", dir.join("cache"))
+            .output()
+            .expect("run check");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stdout.contains("PP704"), "{path}: {stdout}");
+        assert!(
+            stderr.contains("tool.mytool") && stderr.contains(says),
+            "{path}: {stderr}"
+        );
+        assert!(
+            !dir.join("cache").join("schemas-v1").exists() || {
+                std::fs::read_dir(dir.join("cache").join("schemas-v1"))
+                    .map(|d| d.count() == 0)
+                    .unwrap_or(true)
+            },
+            "{path}: a failed fetch left a cache file"
+        );
+    }
+    // A slow schema never holds up the editor: local diagnostics arrive at once.
+    let options =
+        json!({ "schemas": [{ "tool": "mytool", "url": server.url("/schemas/slow.json") }] });
+    let (mut c, _) = Client::start(Init {
+        options,
+        env: vec![("PYPROJECT_LSP_OFFLINE".into(), "0".into())],
+        ..Init::default()
+    });
+    let uri = "file:///tmp/schema-url-slow/pyproject.toml";
+    let started = std::time::Instant::now();
+    c.open(
+        uri,
+        &format!("{HEADER}\n[tool.mytool]\nlevel = \"loud\"\nversion = 1\n"),
+    );
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "waited for the schema"
+    );
+    assert!(!has_code(&p, "PP704"), "{p}");
+    c.shutdown();
+}
+
+#[test]
+fn check_fetches_a_tool_schema_named_by_url() {
+    let server = http::Server::start();
+    server.route("/schemas/mytool.json", http::Reply::json(MYTOOL_SCHEMA));
+    let (dir, _) = project(
+        "schema-url-cli",
+        &format!(
+            "{HEADER}\n[tool.mytool]\nlevel = \"loud\"\n\n[tool.pyproject-lsp]\nschemas = [{{ tool = \"mytool\", url = \"{}\" }}]\n",
+            server.url("/schemas/mytool.json")
+        ),
+        &[],
+    );
+    let run = |offline: &str| {
+        let out = std::process::Command::new(binary())
+            .args(["check", "pyproject.toml"])
+            .current_dir(&dir)
+            .env("PYPROJECT_LSP_OFFLINE", offline)
+            .env("PYPROJECT_LSP_CACHE_DIR", dir.join("cache"))
+            .output()
+            .expect("run check");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let online = run("0");
+    assert!(online.contains("PP704"), "{online}");
+    let offline = run("1");
+    assert!(offline.contains("PP704"), "from the cache: {offline}");
+    assert_eq!(server.hits("/schemas/mytool.json"), 1);
 }

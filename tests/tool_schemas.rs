@@ -432,7 +432,9 @@ fn schemas_setting_adds_a_tool_schema() {
         "the setting is read from the file"
     );
     let (overrides, problems) =
-        pyproject_lsp::schema::overrides_from_settings(&snapshot.settings, Some(&dir));
+        pyproject_lsp::schema::overrides_from_settings(&snapshot.settings, Some(&dir), &|_| {
+            Ok(None)
+        });
     assert!(problems.is_empty(), "{problems:?}");
     // Other families add their own fields to `Facts`; the update keeps this test valid then.
     #[allow(clippy::needless_update)]

@@ -16,6 +16,7 @@ use crate::index::{Answer, Outcome, Project};
 const PROJECTS: &str = "projects-v1";
 const METADATA: &str = "metadata-v1";
 const NAMES: &str = "names-v1";
+const SCHEMAS: &str = "schemas-v1";
 
 /// The cache directory: `PYPROJECT_LSP_CACHE_DIR`, else the `cache.dir` setting, else the
 /// platform's user cache folder (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches`
@@ -48,6 +49,14 @@ pub fn cache_dir(
 pub fn home_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     let var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
     env(var).filter(|h| !h.is_empty()).map(PathBuf::from)
+}
+
+/// A `[tool.*]` schema fetched from a URL named in the settings, by a hash of the URL.
+pub fn schema_path(dir: &Path, url: &str) -> PathBuf {
+    dir.join(SCHEMAS).join(format!(
+        "{:016x}.json",
+        crate::index::sources::fnv1a(url.as_bytes())
+    ))
 }
 
 pub fn project_path(dir: &Path, sources_key: &str, name: &str) -> PathBuf {

@@ -20,6 +20,12 @@ use crate::index::{Answer, IndexFacts, Options, Outcome, cache, http, normalize}
 /// Metadata and when it was fetched; `None` remembers a failed fetch for a while.
 type MetadataEntry = (SystemTime, Option<Arc<Metadata>>);
 
+/// A schema's JSON text, or why it could not be had.
+type SchemaResult = Result<Arc<str>, String>;
+
+/// Largest schema accepted (the biggest bundled one, ruff's, is under 1 MiB).
+const MAX_SCHEMA: usize = 16 << 20;
+
 /// A fetch in progress: waiters watch for `Some`.
 type Flight<T> = watch::Receiver<Option<T>>;
 
@@ -47,6 +53,9 @@ struct Shared {
     metadata_flights: Mutex<HashMap<String, Flight<Option<Arc<Metadata>>>>>,
     names: Mutex<HashMap<String, Arc<Names>>>,
     names_flights: Mutex<HashMap<String, Flight<Result<usize, String>>>>,
+    /// `[tool.*]` schemas named by URL in the settings, and when each result was had.
+    schemas: Mutex<HashMap<String, (Instant, SchemaResult)>>,
+    schema_flights: Mutex<HashMap<String, Flight<SchemaResult>>>,
     /// "Did you mean" results per unknown name, dropped when a names list changes.
     suggestions: Mutex<HashMap<String, Vec<String>>>,
 }
@@ -100,6 +109,8 @@ impl Index {
                 metadata_flights: Mutex::default(),
                 names: Mutex::default(),
                 names_flights: Mutex::default(),
+                schemas: Mutex::default(),
+                schema_flights: Mutex::default(),
                 suggestions: Mutex::default(),
             }),
         }
@@ -819,6 +830,131 @@ impl Index {
         lock(&shared.names).insert(key, Arc::new(names));
         lock(&shared.suggestions).clear();
         Ok(count)
+    }
+}
+
+impl Index {
+    // ----- `[tool.*]` schemas named by URL in the settings -----
+
+    /// The JSON text of a schema that the `schemas` setting names by URL, without waiting:
+    /// `Ok(Some(text))` once fetched (from memory, else the disk cache, where it stays: fetched
+    /// once), `Ok(None)` while the one shared fetch runs (started here), `Err` when it failed
+    /// (asked again after `retry_after`) or cannot be fetched (offline and not cached). Messages
+    /// show the URL without credentials.
+    pub fn cached_schema(&self, url: &str) -> Result<Option<Arc<str>>, String> {
+        let shared = &self.shared;
+        let shown = crate::index::auth::redact(url);
+        if let Some((at, result)) = lock(&shared.schemas).get(url).cloned()
+            && (result.is_ok()
+                || at.elapsed() < shared.options.retry_after
+                || shared.http.is_none())
+        {
+            return result.map(Some);
+        }
+        let path = shared
+            .options
+            .cache_dir
+            .as_ref()
+            .map(|d| cache::schema_path(d, url));
+        if let Some(text) = path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) {
+            if schema_problem(&text).is_none() {
+                let text: Arc<str> = text.into();
+                lock(&shared.schemas).insert(url.to_string(), (Instant::now(), Ok(text.clone())));
+                return Ok(Some(text));
+            }
+            // A damaged cache file is dropped and fetched again.
+            if let Some(p) = &path {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        let parsed = match reqwest::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+            _ => return Err(format!("{shown} is not an http(s) URL")),
+        };
+        let Some(client) = shared.http.clone() else {
+            let why = shared
+                .setup_error
+                .clone()
+                .unwrap_or_else(|| "offline".to_string());
+            return Err(format!(
+                "{shown}: not in the cache, and not fetched ({why})"
+            ));
+        };
+        let this = self.clone();
+        let key = url.to_string();
+        start_flight(
+            shared,
+            |s| &s.schema_flights,
+            key.clone(),
+            move || async move {
+                let result = this
+                    .fetch_schema(&client, parsed)
+                    .await
+                    .map_err(|e| format!("{shown}: {e}"));
+                if let (Ok(text), Some(path)) = (&result, &path) {
+                    cache::write_atomic(path, text.as_bytes());
+                }
+                lock(&this.shared.schemas).insert(key, (Instant::now(), result.clone()));
+                result
+            },
+        );
+        Ok(None)
+    }
+
+    /// [`Index::cached_schema`], waiting at most `wait` for the fetch; `Ok(None)` when it has
+    /// not finished in time (it goes on).
+    pub async fn schema(&self, url: &str, wait: Duration) -> Result<Option<Arc<str>>, String> {
+        match self.cached_schema(url) {
+            Ok(None) => {}
+            known => return known,
+        }
+        let flight = lock(&self.shared.schema_flights).get(url).cloned();
+        let Some(flight) = flight else {
+            return self.cached_schema(url);
+        };
+        match wait_flight(flight, wait).await {
+            Some(result) => result.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn fetch_schema(&self, client: &reqwest::Client, url: reqwest::Url) -> SchemaResult {
+        let mut url = url;
+        let creds = crate::index::auth::take_userinfo(&mut url);
+        let _permit = self
+            .shared
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| "shutting down".to_string())?;
+        let mut request = client.get(url).header(
+            ACCEPT,
+            "application/schema+json, application/json;q=0.9, */*;q=0.1",
+        );
+        if let Some(c) = &creds {
+            request = request.basic_auth(&c.username, c.password.as_ref());
+        }
+        self.shared.requests.fetch_add(1, Ordering::Relaxed);
+        let response = request.send().await.map_err(|e| http::describe(&e))?;
+        if !response.status().is_success() {
+            return Err(format!("answered HTTP {}", response.status().as_u16()));
+        }
+        let body = http::body(response, MAX_SCHEMA).await?;
+        let text =
+            String::from_utf8(body).map_err(|_| "the answer is not UTF-8 text".to_string())?;
+        match schema_problem(&text) {
+            Some(problem) => Err(problem),
+            None => Ok(text.into()),
+        }
+    }
+}
+
+/// Why a text is not a JSON Schema document (JSON whose top is an object or a boolean).
+fn schema_problem(text: &str) -> Option<String> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) if v.is_object() || v.is_boolean() => None,
+        Ok(_) => Some("not a JSON Schema (the top level is not an object)".to_string()),
+        Err(e) => Some(format!("not valid JSON: {e}")),
     }
 }
 

@@ -300,6 +300,42 @@ pub fn facts_blocking(
     })
 }
 
+/// For the CLI: the `[tool.*]` schemas that the settings name by URL, from the cache or fetched
+/// (waiting at most `timeout` in all). A URL missing from the map had no answer in time.
+pub fn schemas_blocking(
+    options: Options,
+    urls: &[String],
+    timeout: Duration,
+) -> HashMap<String, Result<Arc<str>, String>> {
+    let mut out = HashMap::new();
+    if urls.is_empty() || tokio::runtime::Handle::try_current().is_ok() {
+        return out;
+    }
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return out;
+    };
+    runtime.block_on(async {
+        let index = Index::new(options, &|k| std::env::var(k).ok());
+        let deadline = tokio::time::Instant::now() + timeout;
+        for url in urls {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match index.schema(url, left).await {
+                Ok(Some(text)) => {
+                    out.insert(url.clone(), Ok(text));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    out.insert(url.clone(), Err(e));
+                }
+            }
+        }
+    });
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

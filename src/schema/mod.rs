@@ -14,18 +14,19 @@ mod walk;
 
 use serde_json::Value;
 
-pub use store::{Catalog, Node, Overrides, SchemaSource, bundled_tools, load_overrides};
+pub use store::{Catalog, Node, Overrides, SchemaSource, UrlText, bundled_tools, load_overrides};
 pub use validate::{Finding, FindingKind, closest};
 
 /// Version of the package the bundled schemas come from (for `--version` and the README).
 pub const BUNDLED_SOURCE_VERSION: &str = bundled::SOURCE_VERSION;
 
-/// The overrides named by the `schemas` setting, read relative to the project directory:
-/// what the server and the CLI put in `rules::Facts::tool_schemas`. The messages describe
-/// entries that could not be used (for the log or a settings warning).
+/// The overrides named by the `schemas` setting, paths read relative to the project directory,
+/// URLs as `fetched` has them: what the server and the CLI put in `rules::Facts::tool_schemas`.
+/// The messages describe entries that could not be used (for the log or a settings warning).
 pub fn overrides_from_settings(
     settings: &crate::config::Settings,
     project_dir: Option<&std::path::Path>,
+    fetched: UrlText<'_>,
 ) -> (std::sync::Arc<Overrides>, Vec<String>) {
     let sources: Vec<SchemaSource<'_>> = settings
         .schemas
@@ -36,7 +37,17 @@ pub fn overrides_from_settings(
             url: s.url.as_deref(),
         })
         .collect();
-    load_overrides(&sources, project_dir)
+    load_overrides(&sources, project_dir, fetched)
+}
+
+/// The URLs that the `schemas` setting names (entries with a path use the path).
+pub fn urls_in_settings(settings: &crate::config::Settings) -> Vec<String> {
+    settings
+        .schemas
+        .iter()
+        .filter(|s| s.path.is_none())
+        .filter_map(|s| s.url.clone())
+        .collect()
 }
 
 /// Findings for one `[tool.X]` table.

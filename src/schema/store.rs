@@ -89,57 +89,77 @@ pub struct SchemaSource<'s> {
     pub url: Option<&'s str>,
 }
 
-/// Reads the schemas named by the `schemas` setting (paths relative to `base`, the project
-/// directory). Files are cached by path and modification time, so calling this on every
-/// settings change or diagnostics run costs a `stat` per entry. Returns what could be loaded
-/// and a message per entry that could not (missing file, bad JSON, a URL: fetching is not
-/// supported yet, so a URL entry is reported and the bundled schema stays in use).
+/// The JSON text of a schema named by URL, as the caller's fetcher knows it now: `Ok(Some)`
+/// fetched, `Ok(None)` not yet (the bundled schema, if any, stays in use meanwhile), `Err` why
+/// it cannot be had. This module never touches the network; `index` fetches.
+pub type UrlText<'f> = &'f dyn Fn(&str) -> Result<Option<Arc<str>>, String>;
+
+/// Reads the schemas named by the `schemas` setting: paths relative to `base` (the project
+/// directory), URLs through `fetched`. Files are cached by path and modification time, URL
+/// texts by identity, so calling this on every diagnostics run costs a `stat` per path entry
+/// and parses each schema once. Returns what could be loaded and a message per entry that
+/// could not (missing file, bad JSON, a failed fetch); the bundled schema then stays in use.
 pub fn load_overrides(
     sources: &[SchemaSource<'_>],
     base: Option<&std::path::Path>,
+    fetched: UrlText<'_>,
 ) -> (Arc<Overrides>, Vec<String>) {
     use std::collections::HashMap;
     use std::path::PathBuf;
     use std::sync::Mutex;
     use std::time::SystemTime;
-    type Cache = HashMap<PathBuf, (Option<SystemTime>, Result<Arc<Value>, String>)>;
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    type Parsed = Result<Arc<Value>, String>;
+    type FileCache = HashMap<PathBuf, (Option<SystemTime>, Parsed)>;
+    type UrlCache = HashMap<String, (Arc<str>, Parsed)>;
+    static FILES: OnceLock<Mutex<FileCache>> = OnceLock::new();
+    static URLS: OnceLock<Mutex<UrlCache>> = OnceLock::new();
     if sources.is_empty() {
         return (Arc::new(Overrides::default()), Vec::new());
     }
+    let parse = |text: &str, origin: &str| -> Parsed {
+        serde_json::from_str::<Value>(text)
+            .map(Arc::new)
+            .map_err(|e| format!("{origin}: not valid JSON: {e}"))
+    };
     let mut overrides = Overrides::default();
     let mut problems = Vec::new();
     for src in sources {
-        let Some(path) = src.path else {
-            if let Some(url) = src.url {
-                problems.push(format!(
-                    "schema for tool.{} at {url}: URLs are not fetched yet; use a local path",
-                    src.tool
-                ));
-            }
-            continue;
-        };
-        let path = match base {
-            Some(dir) if std::path::Path::new(path).is_relative() => dir.join(path),
-            _ => PathBuf::from(path),
-        };
-        let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-        let loaded = {
-            let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-            let Ok(mut map) = cache.lock() else { continue };
-            let fresh = map
-                .get(&path)
-                .is_some_and(|(t, _)| *t == mtime && mtime.is_some());
-            if !fresh {
-                let result = match std::fs::read_to_string(&path) {
-                    Ok(text) => serde_json::from_str::<Value>(&text)
-                        .map(Arc::new)
-                        .map_err(|e| format!("{}: not valid JSON: {e}", path.display())),
-                    Err(e) => Err(format!("{}: {e}", path.display())),
+        let loaded = match (src.path, src.url) {
+            (Some(path), _) => {
+                let path = match base {
+                    Some(dir) if std::path::Path::new(path).is_relative() => dir.join(path),
+                    _ => PathBuf::from(path),
                 };
-                map.insert(path.clone(), (mtime, result));
+                let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                let cache = FILES.get_or_init(|| Mutex::new(HashMap::new()));
+                let Ok(mut map) = cache.lock() else { continue };
+                let fresh = map
+                    .get(&path)
+                    .is_some_and(|(t, _)| *t == mtime && mtime.is_some());
+                if !fresh {
+                    let result = match std::fs::read_to_string(&path) {
+                        Ok(text) => parse(&text, &path.display().to_string()),
+                        Err(e) => Err(format!("{}: {e}", path.display())),
+                    };
+                    map.insert(path.clone(), (mtime, result));
+                }
+                map.get(&path).map(|(_, r)| r.clone())
             }
-            map.get(&path).map(|(_, r)| r.clone())
+            (None, Some(url)) => match fetched(url) {
+                Ok(Some(text)) => {
+                    let cache = URLS.get_or_init(|| Mutex::new(HashMap::new()));
+                    let Ok(mut map) = cache.lock() else { continue };
+                    let fresh = map.get(url).is_some_and(|(t, _)| Arc::ptr_eq(t, &text));
+                    if !fresh {
+                        let result = parse(&text, &crate::index::auth::redact(url));
+                        map.insert(url.to_string(), (text, result));
+                    }
+                    map.get(url).map(|(_, r)| r.clone())
+                }
+                Ok(None) => None,
+                Err(e) => Some(Err(e)),
+            },
+            (None, None) => None,
         };
         match loaded {
             Some(Ok(value)) => {

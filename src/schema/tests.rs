@@ -226,8 +226,12 @@ fn overrides_load_from_files_relative_to_the_project() {
             url: Some("https://example.invalid/s.json"),
         },
     ];
-    let (o, problems) = load_overrides(&sources, Some(&dir));
+    let fetched = |url: &str| -> Result<Option<std::sync::Arc<str>>, String> {
+        Err(format!("{url}: answered HTTP 500"))
+    };
+    let (o, problems) = load_overrides(&sources, Some(&dir), &fetched);
     assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[2].contains("HTTP 500"), "{problems:?}");
     let cat = Catalog::new(&o);
     assert!(has_schema(&cat, "mine") && !has_schema(&cat, "bad"));
     let _ = std::fs::remove_dir_all(&dir);
