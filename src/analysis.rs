@@ -55,6 +55,43 @@ impl Analyzer {
         }
     }
 
+    /// The facts after some of the project's files changed in place (a watched `.py` saved):
+    /// only the entry points that read a changed file are resolved again, and only the changed
+    /// files are scanned again for imports. `previous` must come from this snapshot's document
+    /// and settings; files created or deleted can change module discovery itself, so call
+    /// [`Analyzer::python`] for those. Blocking file I/O, like `python`.
+    pub fn refresh(
+        &self,
+        snapshot: &Snapshot,
+        previous: &PythonFacts,
+        changed: &[PathBuf],
+    ) -> PythonFacts {
+        let Some(dir) = snapshot.files.dir().map(Path::to_path_buf) else {
+            return PythonFacts::default();
+        };
+        let Ok(mut projects) = self.projects.lock() else {
+            return previous.clone();
+        };
+        let caches = projects.entry(dir).or_default();
+        let entry_points = previous.entry_points.as_ref().map(|facts| {
+            let mut facts = facts.as_ref().clone();
+            python::refresh(&mut facts, changed, &mut caches.modules);
+            Arc::new(facts)
+        });
+        let settings = sources::Settings::from_config(&snapshot.settings);
+        let scan = previous.sources.as_ref().map(|facts| {
+            let mut facts = facts.as_ref().clone();
+            for path in changed {
+                facts = sources::rescan_file(&facts, path, &settings, &mut caches.sources);
+            }
+            Arc::new(facts)
+        });
+        PythonFacts {
+            entry_points,
+            sources: scan,
+        }
+    }
+
     /// Whether a project has been analysed before (its first scan may take a moment).
     pub fn knows(&self, dir: &Path) -> bool {
         self.projects.lock().is_ok_and(|p| p.contains_key(dir))

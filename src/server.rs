@@ -48,8 +48,8 @@ struct Inner {
     analyzer: Arc<Analyzer>,
     /// Created at `initialize`, inside the runtime.
     index: OnceLock<Index>,
-    /// The last Python analysis of each open document.
-    python: DashMap<String, PythonFacts>,
+    /// The last Python analysis of each open document, with the document version it read.
+    python: DashMap<String, (i32, PythonFacts)>,
     /// Where to ask the index, per document and version (resolving reads pip.conf and netrc).
     sources: DashMap<String, (i32, Arc<Sources>)>,
 }
@@ -117,7 +117,7 @@ impl Inner {
         let python = self
             .python
             .get(key)
-            .map(|p| p.value().clone())
+            .map(|p| p.value().1.clone())
             .unwrap_or_default();
         let fetched = |url: &str| match self.index.get() {
             Some(index) => index.cached_schema(url),
@@ -227,7 +227,7 @@ impl Inner {
             }
             match result {
                 Ok(python) => {
-                    self.python.insert(key.clone(), python);
+                    self.python.insert(key.clone(), (version, python));
                 }
                 Err(e) => log::warn(&format!("the Python analysis of {key} failed: {e}")),
             }
@@ -265,6 +265,36 @@ impl Inner {
         index.wait_all(&sources, &names, INDEX_WAIT).await;
         if missing && self.current(&key, version) {
             self.publish_now(&uri).await;
+        }
+    }
+
+    /// After watched `.py` files changed in place: re-checks only what read them, when the last
+    /// analysis is of the current version; otherwise (or for files created or deleted, which
+    /// can change module discovery) the whole analysis runs again.
+    async fn recheck(self: Arc<Self>, uri: Uri, version: i32, changed: Vec<PathBuf>, moved: bool) {
+        let key = convert::uri_key(&uri);
+        let previous = self
+            .python
+            .get(&key)
+            .filter(|p| p.0 == version)
+            .map(|p| p.1.clone());
+        let (Some(previous), false) = (previous, moved) else {
+            return self.slow(uri, version, false).await;
+        };
+        let Some((snapshot, _)) = self.state.snapshot(&key) else {
+            return;
+        };
+        let analyzer = Arc::clone(&self.analyzer);
+        let result =
+            tokio::task::spawn_blocking(move || analyzer.refresh(&snapshot, &previous, &changed))
+                .await;
+        match result {
+            Ok(python) if self.current(&key, version) => {
+                self.python.insert(key, (version, python));
+                self.publish_now(&uri).await;
+            }
+            Ok(_) => {}
+            Err(e) => log::warn(&format!("the Python re-check of {key} failed: {e}")),
         }
     }
 
@@ -596,6 +626,10 @@ impl LanguageServer for Backend {
             .iter()
             .filter_map(|c| convert::uri_path(&c.uri))
             .collect();
+        let moved = params
+            .changes
+            .iter()
+            .any(|c| c.typ != FileChangeType::CHANGED);
         this.analyzer.forget(&paths);
         // Re-check every open pyproject.toml whose project holds a changed file.
         for key in this.state.uris() {
@@ -607,12 +641,17 @@ impl LanguageServer for Backend {
             else {
                 continue;
             };
-            if paths.iter().any(|p| p.starts_with(&dir)) {
+            let mine: Vec<PathBuf> = paths
+                .iter()
+                .filter(|p| p.starts_with(&dir))
+                .cloned()
+                .collect();
+            if !mine.is_empty() {
                 let Some(version) = this.state.document(&key).map(|d| d.version) else {
                     continue;
                 };
                 let inner = Arc::clone(this);
-                tokio::spawn(async move { inner.slow(uri, version, false).await });
+                tokio::spawn(async move { inner.recheck(uri, version, mine, moved).await });
             }
         }
     }

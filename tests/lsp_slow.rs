@@ -115,6 +115,41 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
         p["diagnostics"].as_array().is_some_and(|d| d.is_empty()),
         "{p}"
     );
+    // Saved again with `main` made async and an undeclared import: both come back (only the
+    // changed file is read again).
+    std::fs::write(
+        dir.join("src/demo/cli.py"),
+        "import yaml\n\n\nasync def main():\n    return 0\n",
+    )
+    .expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/cli.py")), "type": 2 }] }),
+    );
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && has_code(p, "PP406") && has_code(p, "PP601")
+    });
+    assert!(!has_code(&p, "PP404"), "{p}");
+    // A new module is picked up (a created file runs the whole analysis): its import is seen.
+    std::fs::write(dir.join("src/demo/net.py"), "import httpx\n").expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/net.py")), "type": 1 }] }),
+    );
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && p.to_string().contains("httpx")
+    });
+    assert!(has_code(&p, "PP406"), "{p}");
+    // Deleted again: gone.
+    std::fs::remove_file(dir.join("src/demo/net.py")).expect("remove");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/net.py")), "type": 3 }] }),
+    );
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && !p.to_string().contains("httpx")
+    });
+    assert!(has_code(&p, "PP601"), "{p}");
     c.shutdown();
 }
 
