@@ -67,6 +67,119 @@ fn has(labels: &[String], want: &str) -> bool {
     labels.iter().any(|l| l == want)
 }
 
+// --- pylint, bump-my-version, commitizen (our generated schemas) ----------------------------
+
+#[test]
+fn pylint_options_complete_in_any_section_with_their_help() {
+    // pylint reads every option from every `[tool.pylint.*]` section, and from the top.
+    for text in [
+        "[tool.pylint.format]
+max-line|
+",
+        "[tool.pylint.\"messages control\"]
+max-line|
+",
+        "[tool.pylint]
+max-line|
+",
+    ] {
+        let l = labels(text);
+        assert!(has(&l, "max-line-length"), "{text}: {l:?}");
+    }
+    let doc = hover_text(
+        "[tool.pylint.format]
+max-li|ne-length = 100
+",
+    );
+    assert!(
+        doc.contains("all-options.html#max-line-length"),
+        "links to pylint's reference: {doc}"
+    );
+    assert!(doc.contains("100"), "the default is shown: {doc}");
+    let l = labels(
+        "[tool.pylint.basic]
+argument-naming-style = \"|\"
+",
+    );
+    assert!(has(&l, "snake_case") && has(&l, "camelCase"), "{l:?}");
+}
+
+#[test]
+fn pylint_values_are_checked_leniently() {
+    // pylint converts strings itself: "100" and "y" are fine, lists may be strings.
+    let ok = diagnostics(
+        "[tool.pylint.format]\nmax-line-length = \"100\"\n[tool.pylint.reports]\nreports = \"y\"\n[tool.pylint.messages_control]\ndisable = \"C0114,C0115\"\n[tool.pylint.my-plugin]\nunknown-plugin-option = 1\n",
+    );
+    assert!(ok.is_empty(), "{ok:?}");
+    let text = "[tool.pylint.basic]\nargument-naming-style = \"kebab\"\n[tool.pylint.format]\nmax-line-length = [1]\n[tool.pylint.main]\nblack-list = [\"x\"]\n";
+    let d = diagnostics(text);
+    let got: Vec<(&str, &str)> = d
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap_or(""), covered(text, d)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("PP704", "\"kebab\""),
+            ("PP701", "[1]"),
+            ("PP703", "black-list")
+        ],
+        "{d:?}"
+    );
+    let deprecated = d.iter().find(|d| d["code"] == "PP703").expect("PP703");
+    assert!(
+        deprecated["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("`ignore`"),
+        "the replacement is named: {deprecated}"
+    );
+}
+
+#[test]
+fn bumpversion_and_commitizen_tables_complete_hover_and_check() {
+    let l = labels(
+        "[tool.bumpversion]
+current_version = \"1.0.0\"
+co|
+",
+    );
+    assert!(has(&l, "commit") && has(&l, "commit_args"), "{l:?}");
+    assert!(!has(&l, "current_version"), "{l:?}");
+    let l = labels(
+        "[[tool.bumpversion.files]]
+filename = \"x.py\"
+se|
+",
+    );
+    assert!(has(&l, "search"), "{l:?}");
+    let l = labels(
+        "[tool.bumpversion.parts.release]
+opt|
+",
+    );
+    assert!(has(&l, "optional_value"), "{l:?}");
+    let doc = hover_text(
+        "[tool.commitizen]
+version_pro|vider = \"pep621\"
+",
+    );
+    assert!(doc.contains("Where the version is read"), "{doc}");
+    let l = labels(
+        "[tool.commitizen]
+update_changelog|
+",
+    );
+    assert!(has(&l, "update_changelog_on_bump"), "{l:?}");
+    let text = "[tool.commitizen]\nmajor_version_zero = \"yes\"\n[tool.bumpversion]\ncommit = 1\n";
+    let d = diagnostics(text);
+    let got: Vec<(&str, &str)> = d
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap_or(""), covered(text, d)))
+        .collect();
+    assert_eq!(got, [("PP701", "\"yes\""), ("PP701", "1")], "{d:?}");
+}
+
 // --- ruff ---------------------------------------------------------------------------------
 
 #[test]

@@ -141,9 +141,19 @@ pub static FILES: &[(&str, &str, &str)] = &[
         include_str!("../../data/schemas/uv.json"),
     ),
     (
+        "local/bumpversion.json",
+        "pyproject-lsp:local/bumpversion.json",
+        include_str!("../../data/schemas/local/bumpversion.json"),
+    ),
+    (
         "local/codespell.json",
         "pyproject-lsp:local/codespell.json",
         include_str!("../../data/schemas/local/codespell.json"),
+    ),
+    (
+        "local/commitizen.json",
+        "pyproject-lsp:local/commitizen.json",
+        include_str!("../../data/schemas/local/commitizen.json"),
     ),
     (
         "local/coverage.json",
@@ -154,6 +164,11 @@ pub static FILES: &[(&str, &str, &str)] = &[
         "local/isort.json",
         "pyproject-lsp:local/isort.json",
         include_str!("../../data/schemas/local/isort.json"),
+    ),
+    (
+        "local/pylint.json",
+        "pyproject-lsp:local/pylint.json",
+        include_str!("../../data/schemas/local/pylint.json"),
     ),
     (
         "local/towncrier.json",
@@ -191,8 +206,11 @@ pub static TOOLS: &[(&str, &str, &str)] = &[
     ("tox", "tox.json", ""),
     ("ty", "ty.json", ""),
     ("uv", "uv.json", ""),
+    ("bumpversion", "local/bumpversion.json", ""),
     ("codespell", "local/codespell.json", ""),
+    ("commitizen", "local/commitizen.json", ""),
     ("coverage", "local/coverage.json", ""),
     ("isort", "local/isort.json", ""),
+    ("pylint", "local/pylint.json", ""),
     ("towncrier", "local/towncrier.json", ""),
 ];
