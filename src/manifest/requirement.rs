@@ -1,6 +1,8 @@
-//! PEP 508 requirement parsing that never panics. `pep508_rs` panics on a few malformed inputs
-//! (a name ending in `-` right before a non-ASCII character, found by fuzzing); such a string is
-//! reported as an invalid requirement like any other instead of taking the server down.
+//! PEP 508 requirement parsing that never panics. `pep508_rs` 0.9 panics when a name ends in
+//! `-`, `_` or `.` right before a character that cannot continue it (`a-é`, `aiohttp.*`; both
+//! found by fuzzing): its parser stops there and its name validation then rejects what it took.
+//! No valid name ends that way, so such a string is reported here, before `pep508_rs` sees it;
+//! any other panic is still caught and reported as an invalid requirement.
 
 use std::str::FromStr;
 
@@ -15,6 +17,9 @@ pub struct RequirementError {
 }
 
 pub fn parse(s: &str) -> Result<Requirement<VerbatimUrl>, RequirementError> {
+    if let Some(err) = name_ends_in_separator(s) {
+        return Err(err);
+    }
     match std::panic::catch_unwind(|| Requirement::<VerbatimUrl>::from_str(s)) {
         Ok(Ok(req)) => Ok(req),
         Ok(Err(err)) => Err(RequirementError {
@@ -30,6 +35,25 @@ pub fn parse(s: &str) -> Result<Requirement<VerbatimUrl>, RequirementError> {
     }
 }
 
+/// A leading name (PEP 508 name characters) that ends in `-`, `_` or `.`: never valid.
+fn name_ends_in_separator(s: &str) -> Option<RequirementError> {
+    let rest = s.trim_start();
+    let lead = s.len() - rest.len();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    let last = name.chars().last()?;
+    if !matches!(last, '-' | '_' | '.') || name.len() == 1 {
+        return None;
+    }
+    Some(RequirementError {
+        message: format!("the package name `{name}` must end with a letter or digit, not `{last}`"),
+        start: lead + end - 1,
+        len: 1,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +61,11 @@ mod tests {
     #[test]
     fn never_panics_on_the_fuzzer_input() {
         assert!(parse("a-é").is_err());
+        let err = parse("aiohttp.*").expect_err("invalid");
+        assert_eq!((err.start, err.len), (7, 1), "{err:?}");
+        assert!(parse("  foo_ ; python_version < '3'").is_err());
+        assert!(parse("zope.interface>=5").is_ok());
+        assert!(parse("my_pkg[extra]").is_ok());
         assert!(parse("requests>=2").is_ok());
         assert!(parse("requests >= = 2").is_err());
     }
