@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use dashmap::DashMap;
@@ -46,8 +46,9 @@ struct Inner {
     caps: RwLock<ClientCaps>,
     shutting_down: AtomicBool,
     analyzer: Arc<Analyzer>,
-    /// Created at `initialize`, inside the runtime.
-    index: OnceLock<Index>,
+    /// Created at `initialize`, inside the runtime; replaced when `offline` or the cache
+    /// directory changes (see [`Inner::update_index`]).
+    index: RwLock<Option<Index>>,
     /// The last Python analysis of each open document, with the document version it read.
     python: DashMap<String, (i32, PythonFacts)>,
     /// Where to ask the index, per document and version (resolving reads pip.conf and netrc).
@@ -67,7 +68,7 @@ pub async fn serve_stdio() {
             caps: RwLock::new(ClientCaps::default()),
             shutting_down: AtomicBool::new(false),
             analyzer: Arc::new(Analyzer::default()),
-            index: OnceLock::new(),
+            index: RwLock::new(None),
             python: DashMap::new(),
             sources: DashMap::new(),
         }))
@@ -87,6 +88,40 @@ fn env(k: &str) -> Option<String> {
 }
 
 impl Inner {
+    /// The package index client (a cheap clone sharing its caches).
+    fn index(&self) -> Option<Index> {
+        self.index.read().ok().and_then(|i| i.clone())
+    }
+
+    /// Creates the index client, or a new one when the settings changed `offline` or the cache
+    /// directory; the old one's memory cache goes with it (its disk cache stays).
+    /// Returns whether a client was replaced.
+    fn update_index(&self) -> bool {
+        let settings = self.effective_settings();
+        let options = index::options(settings.offline, settings.cache_dir.as_deref(), &env);
+        let Ok(mut slot) = self.index.write() else {
+            return false;
+        };
+        if slot.as_ref().is_some_and(|i| {
+            i.options().offline == options.offline && i.options().cache_dir == options.cache_dir
+        }) {
+            return false;
+        }
+        let replaced = slot.is_some();
+        if replaced {
+            log::info(&format!(
+                "package index client restarted (offline: {}, cache: {})",
+                options.offline,
+                options
+                    .cache_dir
+                    .as_deref()
+                    .map_or("none".to_string(), |d| d.display().to_string())
+            ));
+        }
+        *slot = Some(Index::new(options, &env));
+        replaced
+    }
+
     fn caps(&self) -> ClientCaps {
         self.caps.read().map(|c| *c).unwrap_or_default()
     }
@@ -119,14 +154,14 @@ impl Inner {
             .get(key)
             .map(|p| p.value().1.clone())
             .unwrap_or_default();
-        let fetched = |url: &str| match self.index.get() {
+        let fetched = |url: &str| match self.index() {
             Some(index) => index.cached_schema(url),
             None => Err("the package index client is not set up".to_string()),
         };
         for problem in analysis::complete_facts(snapshot, &python, &fetched, &mut facts) {
             log::warn(&problem);
         }
-        if let Some(index) = self.index.get() {
+        if let Some(index) = self.index() {
             let manifest = &snapshot.document.manifest;
             let text = &snapshot.document.text;
             let names = crate::rules::dependencies::requirement_names(manifest, text);
@@ -235,7 +270,7 @@ impl Inner {
                 self.publish_now(&uri).await;
             }
         }
-        let Some(index) = self.index.get() else {
+        let Some(index) = self.index() else {
             return;
         };
         // `[tool.*]` schemas named by URL: fetched once, then the tool tables are checked again.
@@ -342,6 +377,7 @@ impl Inner {
     async fn after_initialized(self: Arc<Self>) {
         if self.caps().configuration {
             self.refresh_settings().await;
+            let _ = self.update_index();
             for key in self.state.uris() {
                 if let Some(uri) = convert::parse_uri(&key) {
                     self.publish_now(&uri).await;
@@ -369,7 +405,7 @@ impl Inner {
 
     /// Fetches the index's list of project names (at most daily) in the background.
     async fn update_names(self: Arc<Self>) {
-        let Some(index) = self.index.get() else {
+        let Some(index) = self.index() else {
             return;
         };
         let settings = self.effective_settings();
@@ -460,11 +496,7 @@ impl LanguageServer for Backend {
             apply_log_level(&options);
             this.state.set_client_settings(Some(options));
         }
-        let settings = this.effective_settings();
-        let _ = this.index.set(Index::new(
-            index::options(settings.offline, settings.cache_dir.as_deref(), &env),
-            &env,
-        ));
+        let _ = this.update_index();
         let triggers = ["\"", "'", "[", ".", "=", ">", "<", "~", "!", ",", " ", ":"]
             .iter()
             .map(|s| s.to_string())
@@ -611,6 +643,9 @@ impl LanguageServer for Backend {
             apply_log_level(&v);
             this.state.set_client_settings(Some(v));
         }
+        if this.update_index() {
+            tokio::spawn(Arc::clone(this).update_names());
+        }
         this.sources.clear();
         for key in this.state.uris() {
             if let Some(uri) = convert::parse_uri(&key) {
@@ -667,7 +702,7 @@ impl LanguageServer for Backend {
         let doc = Arc::clone(&snapshot.document);
         let offset = convert::offset(&doc, params.text_document_position.position, enc);
         let mut facts = this.facts_now(&key, &snapshot);
-        if let Some(index) = this.index.get() {
+        if let Some(index) = this.index() {
             let names = crate::rules::dependencies::requirement_names(&doc.manifest, &doc.text);
             let focus = features::dependencies::completion_target(&snapshot, offset);
             if focus.is_some() {

@@ -104,6 +104,7 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
         "def run():\n    return 0\n\n\ndef main():\n    return run()\n",
     )
     .expect("write");
+    c.settle_diagnostics(std::time::Duration::from_millis(300));
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/cli.py")), "type": 2 }] }),
@@ -122,6 +123,7 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
         "import yaml\n\n\nasync def main():\n    return 0\n",
     )
     .expect("write");
+    c.settle_diagnostics(std::time::Duration::from_millis(300));
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/cli.py")), "type": 2 }] }),
@@ -132,6 +134,7 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
     assert!(!has_code(&p, "PP404"), "{p}");
     // A new module is picked up (a created file runs the whole analysis): its import is seen.
     std::fs::write(dir.join("src/demo/net.py"), "import httpx\n").expect("write");
+    c.settle_diagnostics(std::time::Duration::from_millis(300));
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/net.py")), "type": 1 }] }),
@@ -142,6 +145,7 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
     assert!(has_code(&p, "PP406"), "{p}");
     // Deleted again: gone.
     std::fs::remove_file(dir.join("src/demo/net.py")).expect("remove");
+    c.settle_diagnostics(std::time::Duration::from_millis(300));
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/net.py")), "type": 3 }] }),
@@ -396,4 +400,70 @@ fn check_fetches_a_tool_schema_named_by_url() {
     let offline = run("1");
     assert!(offline.contains("PP704"), "from the cache: {offline}");
     assert_eq!(server.hits("/schemas/mytool.json"), 1);
+}
+
+#[test]
+fn turning_offline_off_in_the_settings_takes_effect_without_a_restart() {
+    let server = http::Server::start();
+    let body = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/index/simple/requests.json"),
+    )
+    .expect("fixture");
+    server.route(
+        "/simple/requests/",
+        http::Reply::new(200, "application/vnd.pypi.simple.v1+json", body),
+    );
+    let index = json!({ "url": server.url("/simple/") });
+    let (mut c, _) = Client::start(Init {
+        options: json!({ "index": index, "offline": true }),
+        online: true,
+        ..Init::default()
+    });
+    let uri = "file:///tmp/slow-offline-toggle/pyproject.toml";
+    let text = format!("{HEADER}dependencies = [\"requests>=99\"]\n");
+    c.open(uri, &text);
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    assert!(!has_code(&p, "PP302"), "offline: nothing is known: {p}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(server.total_hits(), 0, "offline: no request");
+    // The client pushes new settings (no workspace/configuration capability): online now.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "pyproject-lsp": { "index": index, "offline": false } } }),
+    );
+    let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && has_code(p, "PP302")
+    });
+    assert!(has_code(&p, "PP302"), "{p}");
+    assert!(server.hits("/simple/requests/") >= 1);
+    // And back offline: the next change asks nobody.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "pyproject-lsp": { "index": index, "offline": true } } }),
+    );
+    // (The names list and metadata fetches started while online may still land; the project
+    // page is what a change asks for.)
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before = server.hits("/simple/requests/");
+    c.change(
+        uri,
+        2,
+        json!([{ "text": text.replace("requests>=99", "httpx>=1") }]),
+    );
+    let _ = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["version"] == 2
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(
+        server.hits("/simple/requests/"),
+        before,
+        "offline again: no request"
+    );
+    assert_eq!(
+        server.hits("/simple/httpx/"),
+        0,
+        "offline again: no request"
+    );
+    c.shutdown();
 }

@@ -241,6 +241,16 @@ impl Client {
         }
     }
 
+    /// Receives until the server has been quiet for `quiet`, then forgets every diagnostics
+    /// notification received so far: the next wait sees only what the next action publishes.
+    pub fn settle_diagnostics(&mut self, quiet: Duration) {
+        while let Some(msg) = self.recv(Instant::now() + quiet) {
+            self.pending.push_back(msg);
+        }
+        self.pending
+            .retain(|m| m["method"] != "textDocument/publishDiagnostics");
+    }
+
     /// The diagnostics published for `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let params = self.wait_notification("textDocument/publishDiagnostics", |p| {
