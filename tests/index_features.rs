@@ -407,6 +407,24 @@ member = { workspace = true }
         yanked.message
     );
 
+    let fresh = all.iter().find(|d| d.code == "PP302").expect("PP302");
+    assert_eq!(fresh.severity, pyproject_lsp::diagnostic::Severity::Error);
+    // The same answers two hours old (offline, or the index unreachable since): a release newer
+    // than the data may satisfy `>=99`, so it is a warning that says how old the data is.
+    let mut old_facts = facts.clone();
+    for answer in old_facts.index.projects.values_mut() {
+        let mut aged = answer.as_ref().clone();
+        aged.fetched -= std::time::Duration::from_secs(2 * 3600);
+        *answer = Arc::new(aged);
+    }
+    let aged = features::diagnostics(&snapshot, &old_facts);
+    let stale = aged
+        .iter()
+        .find(|d| d.code == "PP302")
+        .expect("PP302 on old data");
+    assert_eq!(stale.severity, pyproject_lsp::diagnostic::Severity::Warning);
+    assert!(stale.message.contains("2 h old"), "{}", stale.message);
+
     // The same document when the index failed: no PP30x at all.
     let broken = Server::start();
     for name in PROJECTS.iter().chain(&["reqests"]) {

@@ -453,23 +453,13 @@ pub fn describe(
     }
     footer.push_str(&format!(
         " · data {}",
-        age(answer, facts.now.unwrap_or_else(SystemTime::now))
+        answer.age_text(facts.now.unwrap_or_else(SystemTime::now))
     ));
     if let Some(why) = &answer.refresh_failed {
         footer.push_str(&format!(" (the index could not be reached: {why})"));
     }
     md.push_str(&footer);
     md
-}
-
-fn age(answer: &Answer, now: SystemTime) -> String {
-    let secs = answer.age(now).as_secs();
-    match secs {
-        0..=59 => "fresh".to_string(),
-        60..=3599 => format!("{} min old", secs / 60),
-        3600..=172_799 => format!("{} h old", secs / 3600),
-        _ => format!("{} days old", secs / 86_400),
-    }
 }
 
 /// An inlay hint: a label shown after a byte offset.

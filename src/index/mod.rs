@@ -53,6 +53,9 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
+/// Answers older than this may miss new releases (the client revalidates after 10 minutes).
+pub const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
+
 /// What an index says about one project: its releases, oldest first by PEP 440 order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Project {
@@ -134,6 +137,23 @@ impl Answer {
     /// How old the data is.
     pub fn age(&self, now: SystemTime) -> Duration {
         now.duration_since(self.fetched).unwrap_or_default()
+    }
+
+    /// The age in words, for hover and messages: "fresh", "12 min old", "3 h old", "5 days old".
+    pub fn age_text(&self, now: SystemTime) -> String {
+        let secs = self.age(now).as_secs();
+        match secs {
+            0..=59 => "fresh".to_string(),
+            60..=3599 => format!("{} min old", secs / 60),
+            3600..=172_799 => format!("{} h old", secs / 3600),
+            _ => format!("{} days old", secs / 86_400),
+        }
+    }
+
+    /// Older than a fresh answer can be (served because the index could not be asked again, or
+    /// while it is being asked): a release newer than the data may exist.
+    pub fn is_stale(&self, now: SystemTime) -> bool {
+        self.refresh_failed.is_some() || self.age(now) >= STALE_AFTER
     }
 }
 

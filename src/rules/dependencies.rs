@@ -29,7 +29,7 @@ pub const NO_MATCHING_RELEASE: Rule = Rule {
     code: "PP302",
     name: "no-matching-release",
     severity: Severity::Error,
-    summary: "No installable release of the project satisfies the version specifier.",
+    summary: "No installable release of the project satisfies the version specifier (a warning when the index data is over 10 minutes old: a newer release may exist).",
 };
 pub const YANKED_VERSION: Rule = Rule {
     code: "PP303",
@@ -531,6 +531,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .map(|r| located.doc_range(r))
             .unwrap_or_else(|| located.span.clone());
+        let now = facts.now.unwrap_or_else(std::time::SystemTime::now);
+        let stale = answer.is_stale(now).then(|| answer.age_text(now));
         check_versions(
             cx,
             &located,
@@ -539,6 +541,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             specifiers,
             spec_range,
             floor.as_ref(),
+            stale,
             out,
         );
     }
@@ -553,6 +556,7 @@ fn check_versions(
     specifiers: &VersionSpecifiers,
     range: Range<usize>,
     floor: Option<&Version>,
+    stale: Option<String>,
     out: &mut Vec<Diagnostic>,
 ) {
     let name = &project.name;
@@ -570,16 +574,23 @@ fn check_versions(
             .and_then(|v| {
                 update_edit(located, &v).map(|e| Fix::suggested(format!("Update to {v}"), vec![e]))
             });
-        out.push(
-            NO_MATCHING_RELEASE
-                .diag(
-                    range,
-                    format!(
-                        "No installable release of `{name}` satisfies `{specifiers}`.{latest_text}"
-                    ),
-                )
-                .with_fixes(fix),
-        );
+        let mut diagnostic = NO_MATCHING_RELEASE
+            .diag(
+                range,
+                format!(
+                    "No installable release of `{name}` satisfies `{specifiers}`.{latest_text}"
+                ),
+            )
+            .with_fixes(fix);
+        // Old data (offline, or the index could not be asked again) may predate the release
+        // the specifier wants: say so, and do not fail a build on it.
+        if let Some(age) = stale {
+            diagnostic.message.push_str(&format!(
+                " (The index data is {age}: a newer release may satisfy it.)"
+            ));
+            diagnostic.severity = diagnostic.severity.max(Severity::Warning);
+        }
+        out.push(diagnostic);
         return;
     }
     if let Some(pin) = pinned(parts)
