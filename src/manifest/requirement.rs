@@ -1,8 +1,11 @@
 //! PEP 508 requirement parsing that never panics. `pep508_rs` 0.9 panics when a name ends in
 //! `-`, `_` or `.` right before a character that cannot continue it (`a-é`, `aiohttp.*`; both
 //! found by fuzzing): its parser stops there and its name validation then rejects what it took.
-//! No valid name ends that way, so such a string is reported here, before `pep508_rs` sees it;
-//! any other panic is still caught and reported as an invalid requirement.
+//! No valid name ends that way, so such a string is reported here, before `pep508_rs` sees it.
+//! It also slices inside a character when a marker is followed by a word with a non-ASCII
+//! character (`sys_platform != 'ios'¥`, also found by fuzzing); PEP 508 allows non-ASCII only
+//! inside quoted strings and URLs, so any other is reported here too (a pasted no-break space is
+//! a real mistake worth naming). Any other panic is still caught and reported as invalid.
 
 use std::str::FromStr;
 
@@ -17,7 +20,7 @@ pub struct RequirementError {
 }
 
 pub fn parse(s: &str) -> Result<Requirement<VerbatimUrl>, RequirementError> {
-    if let Some(err) = name_ends_in_separator(s) {
+    if let Some(err) = non_ascii_outside_strings(s).or_else(|| name_ends_in_separator(s)) {
         return Err(err);
     }
     match std::panic::catch_unwind(|| Requirement::<VerbatimUrl>::from_str(s)) {
@@ -33,6 +36,52 @@ pub fn parse(s: &str) -> Result<Requirement<VerbatimUrl>, RequirementError> {
             len: s.len(),
         }),
     }
+}
+
+/// A non-ASCII character outside quoted marker strings and outside the URL of `name @ url`.
+fn non_ascii_outside_strings(s: &str) -> Option<RequirementError> {
+    if s.is_ascii() {
+        return None;
+    }
+    // Where the URL of `name @ url` is: not seen yet, `@` seen, inside it, after it.
+    #[derive(PartialEq)]
+    enum Url {
+        Before,
+        At,
+        Inside,
+        After,
+    }
+    let mut quote = None;
+    let mut url = Url::Before;
+    for (i, c) in s.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        url = match (c, url) {
+            ('@', Url::Before) => Url::At,
+            (c, Url::At) if !c.is_ascii_whitespace() => Url::Inside,
+            (c, Url::Inside) if c.is_ascii_whitespace() => Url::After,
+            (_, state) => state,
+        };
+        if matches!(c, '\'' | '"') && url != Url::Inside {
+            quote = Some(c);
+            continue;
+        }
+        if !c.is_ascii() && url != Url::Inside {
+            return Some(RequirementError {
+                message: format!(
+                    "`{c}` (U+{:04X}) is not allowed here: outside quoted strings and URLs a requirement is ASCII",
+                    c as u32
+                ),
+                start: i,
+                len: c.len_utf8(),
+            });
+        }
+    }
+    None
 }
 
 /// A leading name (PEP 508 name characters) that ends in `-`, `_` or `.`: never valid.
@@ -66,6 +115,17 @@ mod tests {
         assert!(parse("  foo_ ; python_version < '3'").is_err());
         assert!(parse("zope.interface>=5").is_ok());
         assert!(parse("my_pkg[extra]").is_ok());
+        let err = parse("aiodns; sys_platform != 'ios'\u{a5}").expect_err("invalid");
+        assert_eq!((err.start, err.len), (29, 2), "{err:?}");
+        assert!(parse("requests\u{a0}>=2").is_err(), "a no-break space");
+        assert!(
+            parse("foo; extra == 'caf\u{e9}'").is_ok(),
+            "inside a quoted string"
+        );
+        assert!(parse("foo @ https://example.org/caf\u{e9}.whl ; python_version >= '3'").is_ok());
+        assert!(
+            parse("foo @ https://example.org/x.whl ; python_version >= '3' and\u{e9}").is_err()
+        );
         assert!(parse("requests>=2").is_ok());
         assert!(parse("requests >= = 2").is_err());
     }
