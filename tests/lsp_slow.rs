@@ -12,6 +12,21 @@ use serde_json::{Value, json};
 
 const HEADER: &str = "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"demo\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\n";
 
+/// Writes a project file, waits for the server to go quiet, and tells it the file changed
+/// (`kind`: 1 created, 2 changed, 3 deleted; a deleted file is removed, `text` ignored).
+fn touch(c: &mut Client, path: &std::path::Path, text: &str, kind: u8) {
+    if kind == 3 {
+        std::fs::remove_file(path).expect("remove");
+    } else {
+        std::fs::write(path, text).expect("write");
+    }
+    c.settle_diagnostics(std::time::Duration::from_millis(300));
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(path), "type": kind }] }),
+    );
+}
+
 fn has_code(p: &Value, code: &str) -> bool {
     p["diagnostics"]
         .as_array()
@@ -99,15 +114,12 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
         )
     );
     // Define `main`, tell the server, and the error goes away.
-    std::fs::write(
-        dir.join("src/demo/cli.py"),
+    let cli = dir.join("src/demo/cli.py");
+    touch(
+        &mut c,
+        &cli,
         "def run():\n    return 0\n\n\ndef main():\n    return run()\n",
-    )
-    .expect("write");
-    c.settle_diagnostics(std::time::Duration::from_millis(300));
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/cli.py")), "type": 2 }] }),
+        2,
     );
     let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri.as_str() && !has_code(p, "PP404")
@@ -118,38 +130,25 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
     );
     // Saved again with `main` made async and an undeclared import: both come back (only the
     // changed file is read again).
-    std::fs::write(
-        dir.join("src/demo/cli.py"),
+    touch(
+        &mut c,
+        &cli,
         "import yaml\n\n\nasync def main():\n    return 0\n",
-    )
-    .expect("write");
-    c.settle_diagnostics(std::time::Duration::from_millis(300));
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/cli.py")), "type": 2 }] }),
+        2,
     );
     let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri.as_str() && has_code(p, "PP406") && has_code(p, "PP601")
     });
     assert!(!has_code(&p, "PP404"), "{p}");
     // A new module is picked up (a created file runs the whole analysis): its import is seen.
-    std::fs::write(dir.join("src/demo/net.py"), "import httpx\n").expect("write");
-    c.settle_diagnostics(std::time::Duration::from_millis(300));
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/net.py")), "type": 1 }] }),
-    );
+    let net = dir.join("src/demo/net.py");
+    touch(&mut c, &net, "import httpx\n", 1);
     let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri.as_str() && p.to_string().contains("httpx")
     });
     assert!(has_code(&p, "PP406"), "{p}");
     // Deleted again: gone.
-    std::fs::remove_file(dir.join("src/demo/net.py")).expect("remove");
-    c.settle_diagnostics(std::time::Duration::from_millis(300));
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": file_uri(&dir.join("src/demo/net.py")), "type": 3 }] }),
-    );
+    touch(&mut c, &net, "", 3);
     let p = c.wait_notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri.as_str() && !p.to_string().contains("httpx")
     });

@@ -56,6 +56,19 @@ fn diagnostics(text: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `(code, covered text)` of each PP7xx diagnostic of a fresh document.
+fn found(text: &str) -> Vec<(String, String)> {
+    diagnostics(text)
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                covered(text, d).to_string(),
+            )
+        })
+        .collect()
+}
+
 /// The text a diagnostic's range covers.
 fn covered<'t>(text: &'t str, d: &Value) -> &'t str {
     let start = offset_utf16(text, &d["range"]["start"]);
@@ -112,20 +125,20 @@ fn pylint_values_are_checked_leniently() {
     );
     assert!(ok.is_empty(), "{ok:?}");
     let text = "[tool.pylint.basic]\nargument-naming-style = \"kebab\"\n[tool.pylint.format]\nmax-line-length = [1]\n[tool.pylint.main]\nblack-list = [\"x\"]\n";
-    let d = diagnostics(text);
-    let got: Vec<(&str, &str)> = d
-        .iter()
-        .map(|d| (d["code"].as_str().unwrap_or(""), covered(text, d)))
-        .collect();
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
     assert_eq!(
-        got,
-        [
+        found(text),
+        pairs(&[
             ("PP704", "\"kebab\""),
             ("PP701", "[1]"),
             ("PP703", "black-list")
-        ],
-        "{d:?}"
+        ])
     );
+    let d = diagnostics(text);
     let deprecated = d.iter().find(|d| d["code"] == "PP703").expect("PP703");
     assert!(
         deprecated["message"]
@@ -172,12 +185,11 @@ update_changelog|
     );
     assert!(has(&l, "update_changelog_on_bump"), "{l:?}");
     let text = "[tool.commitizen]\nmajor_version_zero = \"yes\"\n[tool.bumpversion]\ncommit = 1\n";
-    let d = diagnostics(text);
-    let got: Vec<(&str, &str)> = d
+    let want: Vec<(String, String)> = [("PP701", "\"yes\""), ("PP701", "1")]
         .iter()
-        .map(|d| (d["code"].as_str().unwrap_or(""), covered(text, d)))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
-    assert_eq!(got, [("PP701", "\"yes\""), ("PP701", "1")], "{d:?}");
+    assert_eq!(found(text), want);
 }
 
 // --- ruff ---------------------------------------------------------------------------------
