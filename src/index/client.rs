@@ -37,9 +37,12 @@ pub struct Index {
 
 struct Shared {
     options: Options,
-    /// `None` when offline or when HTTPS could not be set up (then `setup_error` says why).
-    http: Option<reqwest::Client>,
-    setup_error: Option<String>,
+    /// The HTTP client, built on the first fetch rather than at start-up: loading the system's
+    /// certificates takes milliseconds that `initialize` should not wait for. `Err` says why
+    /// there is none (HTTPS could not be set up). Never built when offline.
+    http: std::sync::OnceLock<Result<reqwest::Client, String>>,
+    /// `SSL_CERT_FILE` as the environment had it when the client was created.
+    ssl_cert_file: Option<String>,
     /// Where fetch tasks run; `None` outside a Tokio runtime (then nothing is fetched).
     runtime: Option<tokio::runtime::Handle>,
     permits: Semaphore,
@@ -58,6 +61,36 @@ struct Shared {
     schema_flights: Mutex<HashMap<String, Flight<SchemaResult>>>,
     /// "Did you mean" results per unknown name, dropped when a names list changes.
     suggestions: Mutex<HashMap<String, Vec<String>>>,
+}
+
+impl Shared {
+    /// The HTTP client, built now if this is the first fetch; `None` when offline or when HTTPS
+    /// could not be set up ([`Shared::why_no_http`] says which).
+    fn http(&self) -> Option<&reqwest::Client> {
+        if self.options.offline {
+            return None;
+        }
+        self.http
+            .get_or_init(|| {
+                let cert = self.ssl_cert_file.clone();
+                let env = move |k: &str| cert.clone().filter(|_| k == "SSL_CERT_FILE");
+                http::client(self.options.connect_timeout, self.options.timeout, &env)
+            })
+            .as_ref()
+            .ok()
+    }
+
+    /// Whether fetches can run (without building the client).
+    fn can_fetch(&self) -> bool {
+        !self.options.offline && self.http.get().is_none_or(Result::is_ok)
+    }
+
+    fn why_no_http(&self) -> String {
+        match self.http.get() {
+            Some(Err(e)) => e.clone(),
+            _ => "offline".to_string(),
+        }
+    }
 }
 
 /// Locks a mutex even if a panicking thread poisoned it: the maps stay usable.
@@ -85,20 +118,12 @@ impl Index {
     /// Creates the client. `env` is read for TLS (`SSL_CERT_FILE`); call it inside a Tokio runtime
     /// so that fetches can be spawned.
     pub fn new(options: Options, env: &dyn Fn(&str) -> Option<String>) -> Index {
-        let (http, setup_error) = if options.offline {
-            (None, None)
-        } else {
-            match http::client(options.connect_timeout, options.timeout, env) {
-                Ok(c) => (Some(c), None),
-                Err(e) => (None, Some(e)),
-            }
-        };
         let permits = Semaphore::new(options.max_parallel.max(1));
         Index {
             shared: Arc::new(Shared {
                 options,
-                http,
-                setup_error,
+                http: std::sync::OnceLock::new(),
+                ssl_cert_file: env("SSL_CERT_FILE"),
                 runtime: tokio::runtime::Handle::try_current().ok(),
                 permits,
                 requests: AtomicUsize::new(0),
@@ -148,15 +173,9 @@ impl Index {
         {
             return known;
         }
-        if shared.http.is_none() {
+        if !shared.can_fetch() {
             // Offline (or no TLS): stale data is still the best answer there is.
-            return known.or_else(|| {
-                let why = shared
-                    .setup_error
-                    .clone()
-                    .unwrap_or_else(|| "offline".to_string());
-                Some(Arc::new(Answer::failed(why)))
-            });
+            return known.or_else(|| Some(Arc::new(Answer::failed(shared.why_no_http()))));
         }
         if let Some((at, failure)) = lock(&shared.failures).get(&key).cloned()
             && at.elapsed() < shared.options.retry_after
@@ -384,8 +403,8 @@ impl Index {
         previous: Option<&Answer>,
     ) -> Answer {
         let shared = &self.shared;
-        let Some(client) = &shared.http else {
-            return Answer::failed("offline");
+        let Some(client) = shared.http() else {
+            return Answer::failed(shared.why_no_http());
         };
         let Ok(_permit) = shared.permits.acquire().await else {
             return Answer::failed("shutting down");
@@ -535,7 +554,7 @@ impl Index {
             )
         });
         self.metadata_lookup(key, disk, move |this: Index| async move {
-            let client = this.shared.http.clone()?;
+            let client = this.shared.http()?.clone();
             let _permit = this.shared.permits.acquire().await.ok()?;
             let body = this.get_small(&client, &index, url).await?;
             metadata::parse_json_api(&body).ok().map(Arc::new)
@@ -565,7 +584,7 @@ impl Index {
             SystemTime::now().duration_since(*at).unwrap_or_default()
                 >= shared.options.fresh_for * 6
         });
-        if stale && shared.http.is_some() {
+        if stale && shared.can_fetch() {
             let this = self.clone();
             let task_key = key.clone();
             let _ = start_flight(
@@ -628,7 +647,7 @@ impl Index {
     /// metadata is never asked of another host.
     async fn fetch_metadata(&self, indexes: &[IndexUrl], answer: &Answer) -> Option<Arc<Metadata>> {
         let shared = &self.shared;
-        let client = shared.http.as_ref()?;
+        let client = shared.http()?;
         let project = answer.project()?;
         let index = indexes.iter().find(|i| Some(i.shown()) == answer.index)?;
         let _permit = shared.permits.acquire().await.ok()?;
@@ -772,15 +791,15 @@ impl Index {
         if let Some(n) = loaded
             && (!fetch
                 || age.is_some_and(|a| a < shared.options.names_fresh_for)
-                || shared.http.is_none())
+                || !shared.can_fetch())
         {
             return Ok(n);
         }
         if !fetch {
             return Err("no names list stored yet".into());
         }
-        let Some(client) = &shared.http else {
-            return Err("offline".into());
+        let Some(client) = shared.http() else {
+            return Err(shared.why_no_http());
         };
         let _permit = shared
             .permits
@@ -845,9 +864,7 @@ impl Index {
         let shared = &self.shared;
         let shown = crate::index::auth::redact(url);
         if let Some((at, result)) = lock(&shared.schemas).get(url).cloned()
-            && (result.is_ok()
-                || at.elapsed() < shared.options.retry_after
-                || shared.http.is_none())
+            && (result.is_ok() || at.elapsed() < shared.options.retry_after || !shared.can_fetch())
         {
             return result.map(Some);
         }
@@ -871,15 +888,12 @@ impl Index {
             Ok(u) if matches!(u.scheme(), "http" | "https") => u,
             _ => return Err(format!("{shown} is not an http(s) URL")),
         };
-        let Some(client) = shared.http.clone() else {
-            let why = shared
-                .setup_error
-                .clone()
-                .unwrap_or_else(|| "offline".to_string());
+        if !shared.can_fetch() {
+            let why = shared.why_no_http();
             return Err(format!(
                 "{shown}: not in the cache, and not fetched ({why})"
             ));
-        };
+        }
         let this = self.clone();
         let key = url.to_string();
         start_flight(
@@ -888,7 +902,7 @@ impl Index {
             key.clone(),
             move || async move {
                 let result = this
-                    .fetch_schema(&client, parsed)
+                    .fetch_schema(parsed)
                     .await
                     .map_err(|e| format!("{shown}: {e}"));
                 if let (Ok(text), Some(path)) = (&result, &path) {
@@ -918,7 +932,10 @@ impl Index {
         }
     }
 
-    async fn fetch_schema(&self, client: &reqwest::Client, url: reqwest::Url) -> SchemaResult {
+    async fn fetch_schema(&self, url: reqwest::Url) -> SchemaResult {
+        let Some(client) = self.shared.http() else {
+            return Err(self.shared.why_no_http());
+        };
         let mut url = url;
         let creds = crate::index::auth::take_userinfo(&mut url);
         let _permit = self
