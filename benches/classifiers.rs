@@ -105,6 +105,18 @@ fn main() {
             black_box(classifiers::search(black_box(query), &present)).len()
         });
     }
+    // The worst a query can be before it is refused: 240 characters of words no classifier has
+    // (each word is scored against every classifier word, with typos); and one just past it.
+    let garbage: String = (0..40)
+        .map(|i| format!("qx{}zv", i * 7919 % 1000))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for query in [&garbage[..garbage.len().min(240)], garbage.as_str()] {
+        let label = format!("search of {} chars of unknown words", query.chars().count());
+        measure(&label, 50, || {
+            black_box(classifiers::search(black_box(query), &present)).len()
+        });
+    }
     let marked = document(&present, "\"py 3.1");
     let text = marked.replacen(CURSOR, "", 1);
     measure("reparse of the 2,000-line document (for scale)", 50, || {

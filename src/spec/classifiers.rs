@@ -292,7 +292,16 @@ pub struct Hit {
 /// `:: Typed` `Typing :: Typed`. Ties keep the canonical order, where versions sort numerically.
 /// When no classifier matches that way, the letters of the query are matched as a subsequence.
 /// An empty query returns every classifier.
+/// Longer typed text matches no classifier (the longest is about 100 characters and 20 words),
+/// and the typo-tolerant scoring grows with every word: such a query finds nothing, at once.
+const MAX_QUERY_CHARS: usize = 240;
+const MAX_QUERY_WORDS: usize = 40;
+
 pub fn search(query: &str, already_present: &[&str]) -> Vec<Hit> {
+    if query.chars().count() > MAX_QUERY_CHARS || query.split_whitespace().count() > MAX_QUERY_WORDS
+    {
+        return Vec::new();
+    }
     let data = &*DATA;
     let mut present = vec![false; data.entries.len()];
     for p in already_present {
@@ -721,6 +730,15 @@ mod tests {
 
     fn names(hits: &[Hit]) -> Vec<&'static str> {
         hits.iter().map(|h| h.classifier).collect()
+    }
+
+    #[test]
+    fn a_query_longer_than_any_classifier_finds_nothing() {
+        let long = "Programming Language :: Python :: 3 ".repeat(8);
+        assert!(search(&long, &[]).is_empty());
+        let many = "a ".repeat(41);
+        assert!(search(&many, &[]).is_empty());
+        assert!(!search("Programming Language :: Python :: 3.1", &[]).is_empty());
     }
 
     #[test]
