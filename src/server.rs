@@ -549,6 +549,9 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         log::info("initialized");
+        // Bundled data parsed on first use: parse it now, beside the client's first didOpen
+        // rather than in its way.
+        tokio::task::spawn_blocking(crate::spec::classifiers::load_now);
         // Requests to the client run in a task: a handler waiting on the client must never hold
         // up shutdown when the client stops answering.
         tokio::spawn(Arc::clone(&self.0).after_initialized());

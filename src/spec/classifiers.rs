@@ -122,6 +122,12 @@ fn words(lower: &str) -> Vec<String> {
 }
 
 /// The trove-classifiers release the bundled data comes from.
+/// Parses the bundled list now (about 1.5 ms), so that the first document opened does not wait
+/// for it; the server calls this on a blocking thread right after `initialize`.
+pub fn load_now() {
+    LazyLock::force(&DATA);
+}
+
 pub fn version() -> &'static str {
     DATA.version
 }
