@@ -150,6 +150,71 @@ fn corpus_has_no_errors() {
     );
 }
 
+/// The README's "Examples, rule by rule": each `toml` block is checked as a whole pyproject.toml
+/// (in an empty directory, offline), and every rule code in a line's comment is reported on that
+/// line; every rule has an example, in a block or in the table that follows.
+#[test]
+fn readme_examples_report_what_they_say() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    let start = readme
+        .find("### Examples, rule by rule")
+        .expect("the examples section");
+    let section = &readme[start..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let mut blocks = 0;
+    for block in section.split("```toml\n").skip(1) {
+        let block = &block[..block.find("```").expect("a closed block")];
+        blocks += 1;
+        let dir = tempdir("readme-example");
+        std::fs::write(dir.join("pyproject.toml"), block).expect("write");
+        let out = std::process::Command::new(binary())
+            .args(["check", "--output-format", "json", "pyproject.toml"])
+            .current_dir(&dir)
+            .env("PYPROJECT_LSP_OFFLINE", "1")
+            .env("PYPROJECT_LSP_CACHE_DIR", dir.join("cache"))
+            .output()
+            .expect("run check");
+        let diags: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("check printed JSON");
+        let diags = diags.as_array().cloned().unwrap_or_default();
+        for (i, line) in block.lines().enumerate() {
+            let line_no = i as u64 + 1;
+            let Some((_, comment)) = line.split_once('#') else {
+                continue;
+            };
+            for code in comment
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.len() == 5 && w.starts_with("PP"))
+            {
+                let reported = diags.iter().any(|d| {
+                    d["code"] == code
+                        && d["line"].as_u64().is_some_and(|l| l <= line_no)
+                        && d["end_line"].as_u64().is_some_and(|l| l >= line_no)
+                });
+                assert!(
+                    reported,
+                    "README example block {blocks}, line {line_no}: {code} is not reported\n{line}\n{diags:#?}"
+                );
+            }
+        }
+    }
+    assert!(blocks >= 5, "{blocks} example blocks");
+    let (_, rules, _) = cli(&["rules"]);
+    for code in rules
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            w.len() == 5 && w.starts_with("PP") && w[2..].chars().all(|c| c.is_ascii_digit())
+        })
+    {
+        assert!(
+            section.contains(code),
+            "README's examples have nothing for {code}"
+        );
+    }
+}
+
 /// The README's settings table has a row for every setting the server reads.
 #[test]
 fn readme_lists_every_setting() {
