@@ -150,14 +150,25 @@ fn corpus_has_no_errors() {
     );
 }
 
+fn readme() -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md")
+}
+
+/// The rule codes (`PP` and three digits) written in a text.
+fn rule_codes(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            w.len() == 5 && w.starts_with("PP") && w[2..].chars().all(|c| c.is_ascii_digit())
+        })
+}
+
 /// The README's "Examples, rule by rule": each `toml` block is checked as a whole pyproject.toml
 /// (in an empty directory, offline), and every rule code in a line's comment is reported on that
 /// line; every rule has an example, in a block or in the table that follows.
 #[test]
 fn readme_examples_report_what_they_say() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .expect("README.md");
+    let readme = readme();
     let start = readme
         .find("### Examples, rule by rule")
         .expect("the examples section");
@@ -184,10 +195,7 @@ fn readme_examples_report_what_they_say() {
             let Some((_, comment)) = line.split_once('#') else {
                 continue;
             };
-            for code in comment
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| w.len() == 5 && w.starts_with("PP"))
-            {
+            for code in rule_codes(comment) {
                 let reported = diags.iter().any(|d| {
                     d["code"] == code
                         && d["line"].as_u64().is_some_and(|l| l <= line_no)
@@ -202,12 +210,7 @@ fn readme_examples_report_what_they_say() {
     }
     assert!(blocks >= 5, "{blocks} example blocks");
     let (_, rules, _) = cli(&["rules"]);
-    for code in rules
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| {
-            w.len() == 5 && w.starts_with("PP") && w[2..].chars().all(|c| c.is_ascii_digit())
-        })
-    {
+    for code in rule_codes(&rules) {
         assert!(
             section.contains(code),
             "README's examples have nothing for {code}"
@@ -218,9 +221,7 @@ fn readme_examples_report_what_they_say() {
 /// The README's settings table has a row for every setting the server reads.
 #[test]
 fn readme_lists_every_setting() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .expect("README.md");
+    let readme = readme();
     for (key, _) in pyproject_lsp::config::KEYS {
         assert!(
             readme.contains(&format!("| `{key}` |")),
@@ -232,9 +233,7 @@ fn readme_lists_every_setting() {
 /// The README's rule table lists every rule with its code and name (it comes from `rules --markdown`).
 #[test]
 fn readme_lists_every_rule() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .expect("README.md");
+    let readme = readme();
     let (code, out, _) = cli(&["rules", "--markdown"]);
     assert_eq!(code, 0);
     for line in out.lines().skip(2) {

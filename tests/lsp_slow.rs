@@ -27,6 +27,22 @@ fn touch(c: &mut Client, path: &std::path::Path, text: &str, kind: u8) {
     );
 }
 
+/// An index on 127.0.0.1 serving the recorded PEP 691 page of `requests`; also its JSON.
+fn serve_requests() -> (http::Server, Value) {
+    let server = http::Server::start();
+    let body = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/index/simple/requests.json"),
+    )
+    .expect("fixture");
+    let recorded: Value = serde_json::from_slice(&body).expect("json");
+    server.route(
+        "/simple/requests/",
+        http::Reply::new(200, "application/vnd.pypi.simple.v1+json", body),
+    );
+    (server, recorded)
+}
+
 fn has_code(p: &Value, code: &str) -> bool {
     p["diagnostics"]
         .as_array()
@@ -158,17 +174,7 @@ fn entry_points_are_checked_followed_and_rechecked_when_a_python_file_changes() 
 
 #[test]
 fn versions_come_from_the_configured_index() {
-    let server = http::Server::start();
-    let body = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/index/simple/requests.json"),
-    )
-    .expect("fixture");
-    let recorded: Value = serde_json::from_slice(&body).expect("json");
-    server.route(
-        "/simple/requests/",
-        http::Reply::new(200, "application/vnd.pypi.simple.v1+json", body),
-    );
+    let (server, recorded) = serve_requests();
     let options = json!({ "index": { "url": server.url("/simple/") } });
     let (mut c, _) = Client::start(Init {
         options,
@@ -403,16 +409,7 @@ fn check_fetches_a_tool_schema_named_by_url() {
 
 #[test]
 fn turning_offline_off_in_the_settings_takes_effect_without_a_restart() {
-    let server = http::Server::start();
-    let body = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/index/simple/requests.json"),
-    )
-    .expect("fixture");
-    server.route(
-        "/simple/requests/",
-        http::Reply::new(200, "application/vnd.pypi.simple.v1+json", body),
-    );
+    let (server, _) = serve_requests();
     let index = json!({ "url": server.url("/simple/") });
     let (mut c, _) = Client::start(Init {
         options: json!({ "index": index, "offline": true }),

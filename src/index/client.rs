@@ -862,12 +862,12 @@ impl Index {
     /// show the URL without credentials.
     pub fn cached_schema(&self, url: &str) -> Result<Option<Arc<str>>, String> {
         let shared = &self.shared;
-        let shown = crate::index::auth::redact(url);
         if let Some((at, result)) = lock(&shared.schemas).get(url).cloned()
             && (result.is_ok() || at.elapsed() < shared.options.retry_after || !shared.can_fetch())
         {
             return result.map(Some);
         }
+        let shown = crate::index::auth::redact(url);
         let path = shared
             .options
             .cache_dir

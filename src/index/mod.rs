@@ -53,7 +53,8 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
-/// Answers older than this may miss new releases (the client revalidates after 10 minutes).
+/// How long an answer is fresh: the client asks again after this (`Options::fresh_for`), and
+/// rules treat older data as possibly missing new releases.
 pub const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// What an index says about one project: its releases, oldest first by PEP 440 order.
@@ -223,7 +224,7 @@ impl Options {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(20),
             names_timeout: Duration::from_secs(180),
-            fresh_for: Duration::from_secs(10 * 60),
+            fresh_for: STALE_AFTER,
             missing_for: Duration::from_secs(5 * 60),
             retry_after: Duration::from_secs(30),
             names_fresh_for: Duration::from_secs(24 * 3600),
@@ -277,24 +278,13 @@ pub fn facts_blocking(
     pins: &[(String, String)],
     timeout: Duration,
 ) -> IndexFacts {
-    // Inside a runtime a nested one cannot block: the caller should use `Index` directly.
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return IndexFacts::default();
-    }
-    let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    else {
-        return IndexFacts::default();
-    };
     // Offline, nothing new can arrive: answer from the cache without waiting.
     let wait = if options.offline {
         Duration::ZERO
     } else {
         Duration::from_secs(3).min(timeout)
     };
-    runtime.block_on(async {
+    blocking(async {
         let index = Index::new(options, &|k| std::env::var(k).ok());
         let _ = index.load_names(sources).await;
         index.wait_all(sources, names, timeout).await;
@@ -318,6 +308,21 @@ pub fn facts_blocking(
         all.releases = facts.releases;
         all
     })
+    .unwrap_or_default()
+}
+
+/// Runs `work` on a runtime of its own, for the CLI, which has none. `None` inside a runtime (a
+/// nested one cannot block: use `Index` directly there) or when no runtime can be built.
+fn blocking<T>(work: impl std::future::Future<Output = T>) -> Option<T> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return None;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .ok()?;
+    Some(runtime.block_on(work))
 }
 
 /// For the CLI: the `[tool.*]` schemas that the settings name by URL, from the cache or fetched
@@ -327,33 +332,23 @@ pub fn schemas_blocking(
     urls: &[String],
     timeout: Duration,
 ) -> HashMap<String, Result<Arc<str>, String>> {
-    let mut out = HashMap::new();
-    if urls.is_empty() || tokio::runtime::Handle::try_current().is_ok() {
-        return out;
+    if urls.is_empty() {
+        return HashMap::new();
     }
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
-        return out;
-    };
-    runtime.block_on(async {
+    blocking(async {
         let index = Index::new(options, &|k| std::env::var(k).ok());
         let deadline = tokio::time::Instant::now() + timeout;
+        let mut out = HashMap::new();
         for url in urls {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match index.schema(url, left).await {
-                Ok(Some(text)) => {
-                    out.insert(url.clone(), Ok(text));
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    out.insert(url.clone(), Err(e));
-                }
+            // `Ok(None)`: no answer in time, so no entry.
+            if let Some(result) = index.schema(url, left).await.transpose() {
+                out.insert(url.clone(), result);
             }
         }
-    });
-    out
+        out
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]

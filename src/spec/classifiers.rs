@@ -121,13 +121,13 @@ fn words(lower: &str) -> Vec<String> {
         .collect()
 }
 
-/// The trove-classifiers release the bundled data comes from.
 /// Parses the bundled list now (about 1.5 ms), so that the first document opened does not wait
 /// for it; the server calls this on a blocking thread right after `initialize`.
 pub fn load_now() {
     LazyLock::force(&DATA);
 }
 
+/// The trove-classifiers release the bundled data comes from.
 pub fn version() -> &'static str {
     DATA.version
 }
@@ -289,6 +289,11 @@ pub struct Hit {
     pub score: u32,
 }
 
+/// Longer typed text matches no classifier (the longest is about 100 characters and 20 words),
+/// and the typo-tolerant scoring grows with every word: such a query finds nothing, at once.
+const MAX_QUERY_CHARS: usize = 240;
+const MAX_QUERY_WORDS: usize = 40;
+
 /// Valid classifiers matching `query`, best first, leaving out `already_present` and deprecated
 /// ones.
 ///
@@ -297,12 +302,7 @@ pub struct Hit {
 /// more). So `py 3.1` finds `Programming Language :: Python :: 3.10`, `mit` the MIT licence and
 /// `:: Typed` `Typing :: Typed`. Ties keep the canonical order, where versions sort numerically.
 /// When no classifier matches that way, the letters of the query are matched as a subsequence.
-/// An empty query returns every classifier.
-/// Longer typed text matches no classifier (the longest is about 100 characters and 20 words),
-/// and the typo-tolerant scoring grows with every word: such a query finds nothing, at once.
-const MAX_QUERY_CHARS: usize = 240;
-const MAX_QUERY_WORDS: usize = 40;
-
+/// An empty query returns every classifier; one longer than any classifier, nothing.
 pub fn search(query: &str, already_present: &[&str]) -> Vec<Hit> {
     if query.chars().count() > MAX_QUERY_CHARS || query.split_whitespace().count() > MAX_QUERY_WORDS
     {
